@@ -1,0 +1,247 @@
+/* Hoist's small native helper: the few syscalls Node's fs module lacks.
+ * N-API only, so one build loads in any Node >= 18 without a rebuild. */
+#define NAPI_VERSION 8
+#define _GNU_SOURCE
+#include <node_api.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#define MAX_PATH 4096
+
+static napi_value throw_errno(napi_env env, int err, const char *call, const char *path) {
+  char msg[MAX_PATH + 128];
+  snprintf(msg, sizeof msg, "%s: %s%s%s", call, strerror(err), path ? ", " : "", path ? path : "");
+  napi_value code, text, error;
+  const char *name = "EIO";
+  switch (err) {
+    case ENOENT: name = "ENOENT"; break;
+    case EEXIST: name = "EEXIST"; break;
+    case EPERM: name = "EPERM"; break;
+    case EACCES: name = "EACCES"; break;
+    case ENODATA: name = "ENODATA"; break;
+    case ENOTSUP: name = "ENOTSUP"; break;
+    case EWOULDBLOCK: name = "EWOULDBLOCK"; break;
+    case EINVAL: name = "EINVAL"; break;
+    case EBUSY: name = "EBUSY"; break;
+    case ENOTDIR: name = "ENOTDIR"; break;
+    case ENOSPC: name = "ENOSPC"; break;
+    case ERANGE: name = "ERANGE"; break;
+    default: break;
+  }
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &text);
+  napi_create_error(env, code, text, &error);
+  napi_value errnoValue;
+  napi_create_int32(env, -err, &errnoValue);
+  napi_set_named_property(env, error, "errno", errnoValue);
+  napi_set_named_property(env, error, "code", code);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
+    napi_throw_type_error(env, NULL, "wrong number of arguments");
+    return 0;
+  }
+  return 1;
+}
+
+static int get_string(napi_env env, napi_value v, char *buf, size_t len) {
+  size_t out;
+  if (napi_get_value_string_utf8(env, v, buf, len, &out) != napi_ok || out >= len - 1) {
+    napi_throw_type_error(env, NULL, "expected a string shorter than PATH_MAX");
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+/* mknod(path, mode, major, minor) */
+static napi_value js_mknod(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  char path[MAX_PATH];
+  uint32_t mode, major, minor;
+  if (!get_args(env, info, 4, argv) || !get_string(env, argv[0], path, sizeof path)) return NULL;
+  napi_get_value_uint32(env, argv[1], &mode);
+  napi_get_value_uint32(env, argv[2], &major);
+  napi_get_value_uint32(env, argv[3], &minor);
+  if (mknod(path, mode, makedev(major, minor)) != 0) return throw_errno(env, errno, "mknod", path);
+  return undefined(env);
+}
+
+/* lsetxattr(path, name, value: Buffer) */
+static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  char path[MAX_PATH], name[256];
+  void *data;
+  size_t len;
+  if (!get_args(env, info, 3, argv) || !get_string(env, argv[0], path, sizeof path) ||
+      !get_string(env, argv[1], name, sizeof name))
+    return NULL;
+  if (napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "value must be a Buffer");
+    return NULL;
+  }
+  if (lsetxattr(path, name, data, len, 0) != 0) return throw_errno(env, errno, "lsetxattr", path);
+  return undefined(env);
+}
+
+/* lgetxattr(path, name) -> Buffer | null (null when the attribute is absent or unsupported) */
+static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
+  napi_value argv[2], result;
+  char path[MAX_PATH], name[256];
+  if (!get_args(env, info, 2, argv) || !get_string(env, argv[0], path, sizeof path) ||
+      !get_string(env, argv[1], name, sizeof name))
+    return NULL;
+  char buf[65536];
+  ssize_t n = lgetxattr(path, name, buf, sizeof buf);
+  if (n < 0) {
+    if (errno == ENODATA || errno == ENOTSUP) {
+      napi_get_null(env, &result);
+      return result;
+    }
+    return throw_errno(env, errno, "lgetxattr", path);
+  }
+  napi_create_buffer_copy(env, (size_t)n, buf, NULL, &result);
+  return result;
+}
+
+/* llistxattr(path) -> string[] */
+static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
+  napi_value argv[1], result;
+  char path[MAX_PATH];
+  if (!get_args(env, info, 1, argv) || !get_string(env, argv[0], path, sizeof path)) return NULL;
+  char buf[65536];
+  ssize_t n = llistxattr(path, buf, sizeof buf);
+  napi_create_array(env, &result);
+  if (n < 0) {
+    if (errno == ENOTSUP) return result;
+    return throw_errno(env, errno, "llistxattr", path);
+  }
+  uint32_t index = 0;
+  for (ssize_t i = 0; i < n;) {
+    size_t len = strlen(buf + i);
+    napi_value s;
+    napi_create_string_utf8(env, buf + i, len, &s);
+    napi_set_element(env, result, index++, s);
+    i += (ssize_t)len + 1;
+  }
+  return result;
+}
+
+/* lutimens(path, atimeSec, atimeNsec, mtimeSec, mtimeNsec): exact times, not following a final symlink */
+static napi_value js_lutimens(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  char path[MAX_PATH];
+  int64_t v[4];
+  if (!get_args(env, info, 5, argv) || !get_string(env, argv[0], path, sizeof path)) return NULL;
+  for (int i = 0; i < 4; i++) {
+    if (napi_get_value_int64(env, argv[i + 1], &v[i]) != napi_ok) {
+      napi_throw_type_error(env, NULL, "times must be numbers");
+      return NULL;
+    }
+  }
+  struct timespec ts[2] = {{.tv_sec = v[0], .tv_nsec = v[1]}, {.tv_sec = v[2], .tv_nsec = v[3]}};
+  if (utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW) != 0) return throw_errno(env, errno, "utimensat", path);
+  return undefined(env);
+}
+
+/* flock(fd, exclusive: boolean, wait: false) -> boolean (false when it would block) */
+static napi_value js_flock(napi_env env, napi_callback_info info) {
+  napi_value argv[2], result;
+  int32_t fd;
+  bool exclusive;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  napi_get_value_int32(env, argv[0], &fd);
+  napi_get_value_bool(env, argv[1], &exclusive);
+  int op = (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB;
+  if (flock(fd, op) != 0) {
+    if (errno == EWOULDBLOCK) {
+      napi_get_boolean(env, false, &result);
+      return result;
+    }
+    return throw_errno(env, errno, "flock", NULL);
+  }
+  napi_get_boolean(env, true, &result);
+  return result;
+}
+
+/* funlock(fd) */
+static napi_value js_funlock(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  napi_get_value_int32(env, argv[0], &fd);
+  if (flock(fd, LOCK_UN) != 0) return throw_errno(env, errno, "flock", NULL);
+  return undefined(env);
+}
+
+/* mount(source, target, fstype, flags, data) */
+static napi_value js_mount(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  char source[MAX_PATH], target[MAX_PATH], fstype[64];
+  uint32_t flags;
+  if (!get_args(env, info, 5, argv) || !get_string(env, argv[0], source, sizeof source) ||
+      !get_string(env, argv[1], target, sizeof target) || !get_string(env, argv[2], fstype, sizeof fstype))
+    return NULL;
+  napi_get_value_uint32(env, argv[3], &flags);
+  size_t dlen;
+  napi_get_value_string_utf8(env, argv[4], NULL, 0, &dlen);
+  char *data = malloc(dlen + 1);
+  if (!data) return throw_errno(env, ENOMEM, "mount", target);
+  napi_get_value_string_utf8(env, argv[4], data, dlen + 1, &dlen);
+  int rc = mount(source, target, fstype, flags, dlen ? data : NULL);
+  int err = errno;
+  free(data);
+  if (rc != 0) return throw_errno(env, err, "mount", target);
+  return undefined(env);
+}
+
+/* umount(target, detach: boolean) */
+static napi_value js_umount(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  char target[MAX_PATH];
+  bool detach;
+  if (!get_args(env, info, 2, argv) || !get_string(env, argv[0], target, sizeof target)) return NULL;
+  napi_get_value_bool(env, argv[1], &detach);
+  if (umount2(target, detach ? MNT_DETACH : 0) != 0) return throw_errno(env, errno, "umount", target);
+  return undefined(env);
+}
+
+static void define(napi_env env, napi_value exports, const char *name, napi_callback cb) {
+  napi_value fn;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
+  napi_set_named_property(env, exports, name, fn);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  define(env, exports, "mknod", js_mknod);
+  define(env, exports, "lsetxattr", js_lsetxattr);
+  define(env, exports, "lgetxattr", js_lgetxattr);
+  define(env, exports, "llistxattr", js_llistxattr);
+  define(env, exports, "lutimens", js_lutimens);
+  define(env, exports, "flock", js_flock);
+  define(env, exports, "funlock", js_funlock);
+  define(env, exports, "mount", js_mount);
+  define(env, exports, "umount", js_umount);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,104 @@
+// hoist info / system info
+import { execFileSync } from "node:child_process";
+import { cpus, release, totalmem } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
+import { VERSION } from "../../version.ts";
+import { platformArch } from "../../image/index.ts";
+import type { CommandModule } from "../command.ts";
+import { openStore } from "../store.ts";
+import { bytesSize } from "../units.ts";
+
+export const spec: CommandModule["spec"] = {
+  name: "info",
+  aliases: ["system info"],
+  usage: "info [OPTIONS]",
+  description: "Display system-wide information",
+  flags: [{ name: "format", short: "f", type: "string", description: "Format output using a custom template" }],
+  args: { max: 0 },
+};
+
+function runtimeVersion(bin: string): string | undefined {
+  try {
+    return execFileSync(bin, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n")[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function osName(): string {
+  try {
+    return /PRETTY_NAME="?([^"\n]*)/.exec(readFileSync("/etc/os-release", "utf8"))?.[1] ?? "Linux";
+  } catch {
+    return "Linux";
+  }
+}
+
+export const run: CommandModule["run"] = async (ctx, _args, flags) => {
+  const store = openStore(ctx);
+  const state = store.state();
+  const images = Object.keys(state.images).length;
+  const runtimes = ["runc", "crun"].filter((r) => runtimeVersion(r) !== undefined);
+  const cgroup = existsSync("/sys/fs/cgroup/cgroup.controllers") ? "2" : "1";
+  const info = {
+    ID: "",
+    Containers: 0,
+    ContainersRunning: 0,
+    ContainersPaused: 0,
+    ContainersStopped: 0,
+    Images: images,
+    Driver: "overlay",
+    DockerRootDir: ctx.root,
+    Runtimes: Object.fromEntries(runtimes.map((r) => [r, { path: r }])),
+    DefaultRuntime: runtimes[0] ?? "",
+    CgroupVersion: cgroup,
+    KernelVersion: release(),
+    OperatingSystem: osName(),
+    OSType: "linux",
+    Architecture: platformArch() === "amd64" ? "x86_64" : platformArch(),
+    NCPU: cpus().length,
+    MemTotal: totalmem(),
+    ServerVersion: VERSION,
+  };
+  const format = flags.string("format");
+  if (format) {
+    const { renderOne } = await import("../format.ts");
+    ctx.io.out(`${renderOne(format, info)}\n`);
+    return;
+  }
+  ctx.io.out(
+    [
+      "Client:",
+      ` Version:    ${VERSION}`,
+      ` Context:    default`,
+      "",
+      "Server:",
+      ` Containers: 0`,
+      `  Running: 0`,
+      `  Paused: 0`,
+      `  Stopped: 0`,
+      ` Images: ${images}`,
+      ` Server Version: ${VERSION} (daemonless)`,
+      ` Storage Driver: overlay`,
+      `  Backing Filesystem: ${fsType(ctx.root)}`,
+      ` Cgroup Version: ${cgroup}`,
+      ` Runtimes: ${runtimes.join(" ") || "(none found: apt-get install runc)"}`,
+      ` Default Runtime: ${runtimes[0] ?? ""}`,
+      ` Kernel Version: ${release()}`,
+      ` Operating System: ${osName()}`,
+      ` OSType: linux`,
+      ` Architecture: ${info.Architecture}`,
+      ` CPUs: ${info.NCPU}`,
+      ` Total Memory: ${bytesSize(info.MemTotal)}`,
+      ` Hoist Root Dir: ${ctx.root}`,
+      "",
+    ].join("\n"),
+  );
+};
+
+function fsType(path: string): string {
+  try {
+    return execFileSync("stat", ["-f", "-c", "%T", existsSync(path) ? path : "/"], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}

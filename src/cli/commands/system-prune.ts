@@ -1,0 +1,37 @@
+// hoist system prune: everything unused (today: images; containers, networks and build cache join them later).
+import type { CommandModule } from "../command.ts";
+import { confirm } from "../prompt.ts";
+import { humanSize } from "../units.ts";
+import { printPruned, pruneWithFilters } from "./image-prune.ts";
+
+export const spec: CommandModule["spec"] = {
+  name: "system prune",
+  usage: "system prune [OPTIONS]",
+  description: "Remove unused data",
+  flags: [
+    { name: "all", short: "a", type: "bool", description: "Remove all unused images not just dangling ones" },
+    { name: "filter", type: "strings", valueName: "filter", description: 'Provide filter values (e.g. "label=<key>=<value>")' },
+    { name: "force", short: "f", type: "bool", description: "Do not prompt for confirmation" },
+    { name: "volumes", type: "bool", description: "Prune anonymous volumes" },
+  ],
+  args: { max: 0 },
+};
+
+export const run: CommandModule["run"] = async (ctx, _args, flags) => {
+  const all = flags.bool("all");
+  if (!flags.bool("force")) {
+    const lines = [
+      "WARNING! This will remove:",
+      "  - all stopped containers",
+      "  - all networks not used by at least one container",
+      ...(flags.bool("volumes") ? ["  - all anonymous volumes not used by at least one container"] : []),
+      all ? "  - all images without at least one container associated to them" : "  - all dangling images",
+      all ? "  - all build cache" : "  - unused build cache",
+      "",
+    ];
+    if (!(await confirm(ctx, lines.join("\n")))) return;
+  }
+  const r = await pruneWithFilters(ctx, all, flags.strings("filter"));
+  printPruned(ctx, r);
+  ctx.io.out(`Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
+};

@@ -1,0 +1,79 @@
+// copy(source, sink): the one path by which images move between transports.
+import { Readable } from "node:stream";
+import { HoistError } from "../errors.ts";
+import { MediaType, type Digest } from "../oci/index.ts";
+import type { CopyEvent, ImageSink, ImageSource, LayerRef, SourceImage } from "../transports/types.ts";
+import { decompress, verifyDigest } from "../streams/index.ts";
+
+export interface CopyOptions {
+  signal?: AbortSignal;
+  onEvent?: (e: CopyEvent) => void;
+  /** Only these images of the source (by index into images()); default all. */
+  select?: (image: SourceImage, index: number) => boolean;
+  /** Override the names given to the sink for an image. */
+  names?: (image: SourceImage) => string[];
+}
+
+/** Copy every (selected) image of `source` into `sink`; commits the sink on success, aborts it on failure. */
+export async function copy(source: ImageSource, sink: ImageSink, options: CopyOptions = {}): Promise<Digest[]> {
+  const { signal, onEvent } = options;
+  const ids: Digest[] = [];
+  const done = new Set<string>();
+  try {
+    const images = await source.images(signal ? { signal } : {});
+    for (const [i, image] of images.entries()) {
+      if (options.select && !options.select(image, i)) continue;
+      signal?.throwIfAborted();
+      const layers = await image.layers();
+      const put: LayerRef[] = [];
+      for (const layer of layers) {
+        const target = sink.capabilities.wantsUncompressed ? uncompressedRef(layer) : layer;
+        put.push(target);
+        if (done.has(layer.diffId) || (await sink.hasLayer(target))) {
+          onEvent?.({ type: "layer-skip", layer });
+          done.add(layer.diffId);
+          continue;
+        }
+        onEvent?.({ type: "layer-start", layer });
+        let blob: Readable = (await image.openLayer(layer, signal ? { signal } : {})).pipe(
+          verifyDigest(layer.descriptor.digest, layer.descriptor.size),
+        );
+        if (sink.capabilities.wantsUncompressed && layer.compression !== "none") blob = (await decompress(blob)).stream;
+        await sink.putLayer(target, blob, signal ? { signal } : {});
+        done.add(layer.diffId);
+        onEvent?.({ type: "layer-done", layer });
+      }
+      const manifest = sink.capabilities.wantsUncompressed ? undefined : await image.manifest();
+      const names = options.names ? options.names(image) : image.names;
+      const id = await sink.putImage(
+        { config: await image.config(), layers: put, names, ...(manifest ? { manifest } : {}) },
+        signal ? { signal } : {},
+      );
+      ids.push(id);
+      onEvent?.({ type: "image-done", id, names });
+    }
+    await sink.commit(signal ? { signal } : {});
+    await source.close();
+    return ids;
+  } catch (e) {
+    await sink.abort().catch(() => undefined);
+    await source.close().catch(() => undefined);
+    if (e instanceof HoistError) throw e;
+    throw new HoistError("IO", `copying from ${source.description} to ${sink.description}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** The same layer as an uncompressed tar blob. */
+export function uncompressedRef(layer: LayerRef): LayerRef {
+  if (layer.compression === "none") return layer;
+  return {
+    diffId: layer.diffId,
+    compression: "none",
+    descriptor: {
+      mediaType: MediaType.ociLayer,
+      digest: layer.diffId,
+      size: layer.uncompressedSize ?? -1,
+    },
+    ...(layer.uncompressedSize !== undefined ? { uncompressedSize: layer.uncompressedSize } : {}),
+  };
+}

@@ -1,0 +1,2 @@
+export { copy } from "./copy.ts";
+export type { CopyOptions } from "./copy.ts";

@@ -1,0 +1,30 @@
+// The native helper (native/hoist.c): syscalls Node's fs lacks. Loaded lazily, once.
+import { createRequire } from "node:module";
+
+export interface Native {
+  mknod(path: string, mode: number, major: number, minor: number): void;
+  lsetxattr(path: string, name: string, value: Buffer): void;
+  lgetxattr(path: string, name: string): Buffer | null;
+  llistxattr(path: string): string[];
+  /** utimensat(AT_SYMLINK_NOFOLLOW) with exact nanoseconds (Node's utimes goes through a double). */
+  lutimens(path: string, atimeSec: number, atimeNsec: number, mtimeSec: number, mtimeNsec: number): void;
+  /** Non-blocking flock; false when another process holds it. */
+  flock(fd: number, exclusive: boolean): boolean;
+  funlock(fd: number): void;
+  mount(source: string, target: string, fstype: string, flags: number, data: string): void;
+  umount(target: string, detach: boolean): void;
+}
+
+let loaded: Native | undefined;
+
+export function native(): Native {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const path = new URL("../build/hoist.node", import.meta.url).pathname;
+  try {
+    loaded = require(path) as Native;
+  } catch (cause) {
+    throw new Error(`cannot load ${path}: run \`npm run build\` (scripts/setup does it)`, { cause });
+  }
+  return loaded;
+}

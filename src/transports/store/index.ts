@@ -1,0 +1,3 @@
+export { StoreSink, extractTee } from "./sink.ts";
+export type { StoreSinkOptions } from "./sink.ts";
+export { StoreSource, storeImage } from "./source.ts";
