@@ -18,7 +18,7 @@
 
 #define MAX_PATH 4096
 
-static napi_value throw_errno(napi_env env, int err, const char *call, const char *path) {
+static napi_value errno_error(napi_env env, int err, const char *call, const char *path) {
   char msg[MAX_PATH + 128];
   snprintf(msg, sizeof msg, "%s: %s%s%s", call, strerror(err), path ? ", " : "", path ? path : "");
   napi_value code, text, error;
@@ -36,6 +36,12 @@ static napi_value throw_errno(napi_env env, int err, const char *call, const cha
     case ENOTDIR: name = "ENOTDIR"; break;
     case ENOSPC: name = "ENOSPC"; break;
     case ERANGE: name = "ERANGE"; break;
+    case ELOOP: name = "ELOOP"; break;
+    case ENAMETOOLONG: name = "ENAMETOOLONG"; break;
+    case EISDIR: name = "EISDIR"; break;
+    case EROFS: name = "EROFS"; break;
+    case EDQUOT: name = "EDQUOT"; break;
+    case EMLINK: name = "EMLINK"; break;
     default: break;
   }
   napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code);
@@ -45,7 +51,11 @@ static napi_value throw_errno(napi_env env, int err, const char *call, const cha
   napi_create_int32(env, -err, &errnoValue);
   napi_set_named_property(env, error, "errno", errnoValue);
   napi_set_named_property(env, error, "code", code);
-  napi_throw(env, error);
+  return error;
+}
+
+static napi_value throw_errno(napi_env env, int err, const char *call, const char *path) {
+  napi_throw(env, errno_error(env, err, call, path));
   return NULL;
 }
 
@@ -163,6 +173,137 @@ static napi_value js_lutimens(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* createFile / createSymlink: make one node with its owner, mode and times in a single thread-pool job,
+ * so extracting many small files costs one round trip each and several run at once. */
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref data_ref;
+  char path[MAX_PATH];
+  char target[MAX_PATH];
+  const char *data;
+  size_t len;
+  int symlink;
+  uint32_t mode, uid, gid;
+  int64_t sec, nsec;
+  int err;
+  const char *call;
+} create_job;
+
+static void create_fail(create_job *j, const char *call) {
+  j->err = errno;
+  j->call = call;
+}
+
+static void create_execute(napi_env env, void *p) {
+  (void)env;
+  create_job *j = p;
+  struct timespec ts[2] = {{.tv_sec = j->sec, .tv_nsec = j->nsec}, {.tv_sec = j->sec, .tv_nsec = j->nsec}};
+  if (j->symlink) {
+    if (symlink(j->target, j->path) != 0) return create_fail(j, "symlink");
+    if (lchown(j->path, j->uid, j->gid) != 0) return create_fail(j, "lchown");
+    if (utimensat(AT_FDCWD, j->path, ts, AT_SYMLINK_NOFOLLOW) != 0) return create_fail(j, "utimensat");
+    return;
+  }
+  int fd = open(j->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return create_fail(j, "open");
+  size_t off = 0;
+  while (off < j->len) {
+    ssize_t n = write(fd, j->data + off, j->len - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) goto fail_write;
+    off += (size_t)n;
+  }
+  if (fchown(fd, j->uid, j->gid) != 0) goto fail_chown;
+  if (fchmod(fd, j->mode & 07777) != 0) goto fail_chmod;
+  if (futimens(fd, ts) != 0) goto fail_utimens;
+  if (close(fd) != 0) return create_fail(j, "close");
+  return;
+fail_write:
+  create_fail(j, "write");
+  goto out;
+fail_chown:
+  create_fail(j, "fchown");
+  goto out;
+fail_chmod:
+  create_fail(j, "fchmod");
+  goto out;
+fail_utimens:
+  create_fail(j, "futimens");
+out:
+  close(fd);
+}
+
+static void create_complete(napi_env env, napi_status status, void *p) {
+  create_job *j = p;
+  if (j->data_ref) napi_delete_reference(env, j->data_ref);
+  if (status == napi_ok && j->err == 0) {
+    napi_resolve_deferred(env, j->deferred, undefined(env));
+  } else {
+    int err = j->err ? j->err : ECANCELED;
+    napi_reject_deferred(env, j->deferred, errno_error(env, err, j->call ? j->call : "create", j->path));
+  }
+  napi_delete_async_work(env, j->work);
+  free(j);
+}
+
+static napi_value queue_create(napi_env env, create_job *j) {
+  napi_value promise, name;
+  napi_create_promise(env, &j->deferred, &promise);
+  napi_create_string_utf8(env, "hoist.create", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, create_execute, create_complete, j, &j->work);
+  napi_queue_async_work(env, j->work);
+  return promise;
+}
+
+static int get_times(napi_env env, napi_value *argv, create_job *j) {
+  if (napi_get_value_int64(env, argv[0], &j->sec) != napi_ok || napi_get_value_int64(env, argv[1], &j->nsec) != napi_ok) {
+    napi_throw_type_error(env, NULL, "times must be numbers");
+    return 0;
+  }
+  return 1;
+}
+
+/* createFile(path, data: Buffer, mode, uid, gid, mtimeSec, mtimeNsec) -> Promise<void> */
+static napi_value js_create_file(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!get_args(env, info, 7, argv)) return NULL;
+  create_job *j = calloc(1, sizeof *j);
+  if (!j) return throw_errno(env, ENOMEM, "createFile", NULL);
+  void *data;
+  if (!get_string(env, argv[0], j->path, sizeof j->path) || !get_times(env, argv + 5, j)) goto fail;
+  if (napi_get_buffer_info(env, argv[1], &data, &j->len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "data must be a Buffer");
+    goto fail;
+  }
+  j->data = data;
+  napi_get_value_uint32(env, argv[2], &j->mode);
+  napi_get_value_uint32(env, argv[3], &j->uid);
+  napi_get_value_uint32(env, argv[4], &j->gid);
+  napi_create_reference(env, argv[1], 1, &j->data_ref);
+  return queue_create(env, j);
+fail:
+  free(j);
+  return NULL;
+}
+
+/* createSymlink(target, path, uid, gid, mtimeSec, mtimeNsec) -> Promise<void> */
+static napi_value js_create_symlink(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!get_args(env, info, 6, argv)) return NULL;
+  create_job *j = calloc(1, sizeof *j);
+  if (!j) return throw_errno(env, ENOMEM, "createSymlink", NULL);
+  if (!get_string(env, argv[0], j->target, sizeof j->target) || !get_string(env, argv[1], j->path, sizeof j->path) ||
+      !get_times(env, argv + 4, j)) {
+    free(j);
+    return NULL;
+  }
+  j->symlink = 1;
+  napi_get_value_uint32(env, argv[2], &j->uid);
+  napi_get_value_uint32(env, argv[3], &j->gid);
+  return queue_create(env, j);
+}
+
 /* flock(fd, exclusive: boolean, wait: false) -> boolean (false when it would block) */
 static napi_value js_flock(napi_env env, napi_callback_info info) {
   napi_value argv[2], result;
@@ -237,6 +378,8 @@ static napi_value init(napi_env env, napi_value exports) {
   define(env, exports, "lgetxattr", js_lgetxattr);
   define(env, exports, "llistxattr", js_llistxattr);
   define(env, exports, "lutimens", js_lutimens);
+  define(env, exports, "createFile", js_create_file);
+  define(env, exports, "createSymlink", js_create_symlink);
   define(env, exports, "flock", js_flock);
   define(env, exports, "funlock", js_funlock);
   define(env, exports, "mount", js_mount);

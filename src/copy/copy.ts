@@ -1,5 +1,5 @@
 // copy(source, sink): the one path by which images move between transports.
-import { Readable } from "node:stream";
+import { compose, type Readable } from "node:stream";
 import { HoistError } from "../errors.ts";
 import { MediaType, type Digest } from "../oci/index.ts";
 import type { CopyEvent, ImageSink, ImageSource, LayerRef, SourceImage } from "../transports/types.ts";
@@ -29,18 +29,22 @@ export async function copy(source: ImageSource, sink: ImageSink, options: CopyOp
       for (const layer of layers) {
         const target = sink.capabilities.wantsUncompressed ? uncompressedRef(layer) : layer;
         put.push(target);
-        if (done.has(layer.diffId) || (await sink.hasLayer(target))) {
+        // Skip by the blob the sink would store, so a second blob of the same diffID is not lost.
+        const key = target.descriptor.digest;
+        if (done.has(key) || (await sink.hasLayer(target))) {
           onEvent?.({ type: "layer-skip", layer });
-          done.add(layer.diffId);
+          done.add(key);
           continue;
         }
         onEvent?.({ type: "layer-start", layer });
-        let blob: Readable = (await image.openLayer(layer, signal ? { signal } : {})).pipe(
+        // compose() carries errors both ways (a failing source or a digest mismatch reaches the sink).
+        let blob: Readable = compose(
+          await image.openLayer(layer, signal ? { signal } : {}),
           verifyDigest(layer.descriptor.digest, layer.descriptor.size),
-        );
+        ) as unknown as Readable;
         if (sink.capabilities.wantsUncompressed && layer.compression !== "none") blob = (await decompress(blob)).stream;
         await sink.putLayer(target, blob, signal ? { signal } : {});
-        done.add(layer.diffId);
+        done.add(key);
         onEvent?.({ type: "layer-done", layer });
       }
       const manifest = sink.capabilities.wantsUncompressed ? undefined : await image.manifest();

@@ -126,3 +126,18 @@ export function applyChanges(config: ContainerConfig, changes: string[]): Contai
   }
   return out;
 }
+
+/** Go's ImageConfig field order (image-spec), then docker's extra fields; empty fields left out as Go's omitempty does. */
+const configOrder = ["User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes", "WorkingDir", "Labels", "StopSignal", "ArgsEscaped"];
+
+export function canonicalContainerConfig(config: ContainerConfig): ContainerConfig {
+  const out: ContainerConfig = {};
+  const keys = [...configOrder, ...Object.keys(config).filter((k) => !configOrder.includes(k))];
+  for (const k of keys) {
+    const v = config[k];
+    if (v === undefined || v === null || v === "" || v === false) continue;
+    if (typeof v === "object" && Object.keys(v).length === 0) continue;
+    out[k] = v;
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import { MediaType, type Digest, type ImageConfig } from "../oci/index.ts";
 import type { Store } from "../store/index.ts";
 import { StoreSink } from "../transports/store/index.ts";
-import { applyChanges } from "./changes.ts";
+import { applyChanges, canonicalContainerConfig } from "./changes.ts";
 import { platformArch } from "./platform.ts";
 
 export interface ImportOptions {
@@ -24,12 +24,12 @@ export async function importImage(store: Store, input: Readable, options: Import
     const layer = await sink.ingestLayer(input, MediaType.ociLayer, options.signal);
     const created = options.created ?? new Date().toISOString();
     const config: ImageConfig = {
+      created,
       architecture: platformArch(),
       os: "linux",
-      config: containerConfig,
-      created,
-      history: [{ created, created_by: "", comment: options.comment }],
+      config: canonicalContainerConfig(containerConfig),
       rootfs: { type: "layers", diff_ids: [layer.diffId] },
+      history: [{ created, comment: options.comment }],
     };
     const id = await sink.putImage({ config: Buffer.from(JSON.stringify(config)), layers: [layer], names: options.names });
     await sink.commit();

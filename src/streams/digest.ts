@@ -54,7 +54,9 @@ export function verifyDigest(expected: Digest, expectedSize?: number): Transform
     transform(chunk: Buffer, _enc, done) {
       bytes += chunk.length;
       if (expectedSize !== undefined && bytes > expectedSize) {
-        done(new HoistError("SIZE_INVALID", `content of ${expected} is larger than the expected ${expectedSize} bytes`));
+        done(
+          new HoistError("SIZE_INVALID", `content of ${expected} is larger than the expected ${expectedSize} bytes`),
+        );
         return;
       }
       h.update(chunk);
@@ -66,7 +68,11 @@ export function verifyDigest(expected: Digest, expectedSize?: number): Transform
         return;
       }
       const actual = h.digest();
-      done(actual === expected ? null : new HoistError("DIGEST_INVALID", `digest mismatch: expected ${expected}, got ${actual}`));
+      done(
+        actual === expected
+          ? null
+          : new HoistError("DIGEST_INVALID", `digest mismatch: expected ${expected}, got ${actual}`),
+      );
     },
   });
 }

@@ -1,6 +1,6 @@
-// Create filesystem nodes with their attributes, synchronously: for thousands of small files one
-// direct syscall each beats a thread-pool round trip each. Order matters: write, chown (which clears
-// setuid bits and security.capability), chmod, xattrs, times.
+// Create filesystem nodes with their attributes, synchronously (small files and symlinks go through
+// native().createFile/createSymlink on the thread pool instead). Order matters: write, chown (which
+// clears setuid bits and security.capability), chmod, xattrs, times.
 import fs from "node:fs";
 import { errnoCode } from "../errors.ts";
 import { native } from "../native.ts";
@@ -44,18 +44,6 @@ export function finishFile(fd: number, abs: string, a: Attrs, counters: ApplyCou
   setTimes(abs, a.mtime);
 }
 
-/** A whole small file in one go. */
-export function writeFile(abs: string, data: Uint8Array, a: Attrs, counters: ApplyCounters): void {
-  const fd = openNewFile(abs);
-  try {
-    writeAll(fd, data);
-  } catch (e) {
-    fs.closeSync(fd);
-    throw e;
-  }
-  finishFile(fd, abs, a, counters);
-}
-
 /** A directory's attributes, except its mtime (set once everything inside it exists). */
 export function makeDir(abs: string, a: Attrs, counters: ApplyCounters): void {
   fs.mkdirSync(abs, 0o700);
@@ -66,13 +54,6 @@ export function setDirAttrs(abs: string, a: Attrs, counters: ApplyCounters): voi
   fs.lchownSync(abs, a.uid, a.gid);
   fs.chmodSync(abs, a.mode & 0o7777);
   setXattrs(abs, a.xattrs, counters);
-}
-
-export function makeSymlink(abs: string, target: string, a: Attrs, counters: ApplyCounters): void {
-  fs.symlinkSync(target, abs);
-  fs.lchownSync(abs, a.uid, a.gid);
-  setXattrs(abs, a.xattrs, counters);
-  setTimes(abs, a.mtime);
 }
 
 export type SpecialType = "char-device" | "block-device" | "fifo";

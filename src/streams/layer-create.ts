@@ -55,10 +55,13 @@ class Walker {
     const whiteouts: TarWriteEntry[] = [];
     const rest: [string, BigIntStats][] = [];
     for (const name of names) {
-      if (name.includes("\ufffd")) throw new HoistError("UNSUPPORTED", `${abs}/${name}: file names that are not UTF-8 are not supported`);
+      if (name.includes("\ufffd"))
+        throw new HoistError("UNSUPPORTED", `${abs}/${name}: file names that are not UTF-8 are not supported`);
       const st = fs.lstatSync(`${abs}/${name}`, { bigint: true });
       if (this.#overlay && st.isCharacterDevice() && st.rdev === 0n) {
-        whiteouts.push({ header: { ...this.#base(joinPath(rel, WHITEOUT_PREFIX + name), st, {}), type: "file", size: 0 } });
+        whiteouts.push({
+          header: { ...this.#base(joinPath(rel, WHITEOUT_PREFIX + name), st, {}), type: "file", size: 0 },
+        });
       } else {
         rest.push([name, st]);
       }
@@ -130,7 +133,10 @@ class Walker {
     const out: Record<string, Buffer> = {};
     for (const name of native().llistxattr(abs)) {
       if (this.#overlay && (name === "trusted.overlay.redirect" || name === "trusted.overlay.metacopy")) {
-        throw new HoistError("UNSUPPORTED", `${abs}: overlayfs redirect/metacopy entries cannot be turned into a layer`);
+        throw new HoistError(
+          "UNSUPPORTED",
+          `${abs}: overlayfs redirect/metacopy entries cannot be turned into a layer`,
+        );
       }
       if (isOverlayXattr(name) || name === "security.selinux" || name.startsWith("system.")) continue;
       if (st.isSymbolicLink() && name.startsWith("user.")) continue;
@@ -175,7 +181,7 @@ function readBody(abs: string, size: number): Uint8Array | AsyncIterable<Uint8Ar
 async function* readChunks(abs: string, size: number): AsyncGenerator<Uint8Array> {
   const fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   try {
-    for (let left = size; left > 0; ) {
+    for (let left = size; left > 0;) {
       const buf = Buffer.allocUnsafe(Math.min(left, READ_CHUNK));
       readFully(fd, buf, abs);
       left -= buf.length;

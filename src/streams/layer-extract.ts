@@ -57,17 +57,24 @@ export async function extractLayer(
       current = entry.header.name;
       entries++;
       if (options.maxEntries !== undefined && entries > options.maxEntries) {
-        throw new HoistError("BUDGET_EXCEEDED", `layer has more than ${options.maxEntries} entries (at entry ${JSON.stringify(current)})`);
+        throw new HoistError(
+          "BUDGET_EXCEEDED",
+          `layer has more than ${options.maxEntries} entries (at entry ${JSON.stringify(current)})`,
+        );
       }
       await tree.apply(entry);
     }
-    tree.finish();
+    await tree.finish();
     const diffID = hash.digest();
     if (options.expectedDiffID !== undefined && diffID !== options.expectedDiffID) {
-      throw new HoistError("DIGEST_INVALID", `layer diffID mismatch: expected ${options.expectedDiffID}, got ${diffID}`);
+      throw new HoistError(
+        "DIGEST_INVALID",
+        `layer diffID mismatch: expected ${options.expectedDiffID}, got ${diffID}`,
+      );
     }
     return { entries, bytes, diffID, xattrsSkipped: tree.counters.xattrsSkipped };
   } catch (e) {
+    await tree.settle();
     fs.rmSync(destDir, { recursive: true, force: true });
     if (e instanceof HoistError || options.signal?.aborted) throw e;
     const what = current === "" ? "extracting layer" : `extracting tar entry ${JSON.stringify(current)}`;

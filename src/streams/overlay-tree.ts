@@ -4,8 +4,18 @@
 import fs from "node:fs";
 import { HoistError } from "../errors.ts";
 import { native } from "../native.ts";
-import { finishFile, makeDir, makeSpecial, makeSymlink, openNewFile, setDirAttrs, setTimes, writeAll, writeFile } from "./fs-apply.ts";
+import {
+  finishFile,
+  makeDir,
+  makeSpecial,
+  openNewFile,
+  setDirAttrs,
+  setTimes,
+  setXattrs,
+  writeAll,
+} from "./fs-apply.ts";
 import type { ApplyCounters, Attrs } from "./fs-apply.ts";
+import { Jobs } from "./jobs.ts";
 import { cleanEntryPath, joinPath, splitPath } from "./paths.ts";
 import type { TarEntry } from "./tar/reader.ts";
 import type { TarHeader, Timestamp } from "./tar/types.ts";
@@ -13,8 +23,10 @@ import { classifyName, OPAQUE_XATTR } from "./whiteout.ts";
 
 type Kind = "dir" | "file" | "symlink" | "special" | "whiteout";
 
-/** Bodies up to this size are read whole and written with one write(). */
+/** Bodies up to this size are read whole and written by one thread-pool job; larger ones stream. */
 const SMALL_FILE = 1 << 20;
+/** Small files and symlinks being created at once. */
+const CONCURRENCY = 32;
 const OPAQUE_VALUE = Buffer.from("y");
 
 export class OverlayTree {
@@ -23,6 +35,7 @@ export class OverlayTree {
   /** Every path created, relative to root. Invariant: all ancestors of a key are "dir" keys. */
   #nodes = new Map<string, Kind>([["", "dir"]]);
   #dirTimes = new Map<string, Timestamp>();
+  #jobs = new Jobs(CONCURRENCY);
 
   constructor(root: string) {
     this.root = root;
@@ -67,9 +80,15 @@ export class OverlayTree {
     }
   }
 
-  /** Set directory mtimes, now that nothing more is written inside them. */
-  finish(): void {
+  /** Wait for pending work, then set directory mtimes, now that nothing more is written inside them. */
+  async finish(): Promise<void> {
+    await this.#jobs.drain();
     for (const [rel, t] of this.#dirTimes) setTimes(this.#abs(rel), t);
+  }
+
+  /** Wait for pending work, ignoring its failures (before removing the tree after an error). */
+  async settle(): Promise<void> {
+    await this.#jobs.settle();
   }
 
   /** Make `rel` a directory of this layer: create it (and its parents) when missing. */
@@ -84,7 +103,11 @@ export class OverlayTree {
       return;
     }
     if (kind === "symlink") throw unsafe(h, `parent ${JSON.stringify(rel)} is a symlink`);
-    if (kind !== "whiteout") throw new HoistError("BAD_ARCHIVE", `tar entry ${JSON.stringify(h.name)}: parent ${JSON.stringify(rel)} is not a directory`);
+    if (kind !== "whiteout")
+      throw new HoistError(
+        "BAD_ARCHIVE",
+        `tar entry ${JSON.stringify(h.name)}: parent ${JSON.stringify(rel)} is not a directory`,
+      );
     // A directory where this layer whited one out: the new directory hides the lower one entirely.
     this.#remove(rel);
     fs.mkdirSync(this.#abs(rel), 0o755);
@@ -111,8 +134,15 @@ export class OverlayTree {
       return;
     }
     let linkTarget = "";
-    if (h.type === "hardlink") linkTarget = this.#hardlinkTarget(rel, h);
-    if (existing !== undefined) this.#remove(rel);
+    if (h.type === "hardlink") {
+      linkTarget = this.#hardlinkTarget(rel, h);
+      await this.#jobs.waitFor(linkTarget);
+    }
+    if (existing !== undefined) {
+      if (existing === "dir") await this.#jobs.drain();
+      else await this.#jobs.waitFor(rel);
+      this.#remove(rel);
+    }
     const abs = this.#abs(rel);
     switch (h.type) {
       case "directory":
@@ -122,12 +152,19 @@ export class OverlayTree {
         this.#nodes.set(rel, "dir");
         return;
       case "file":
-        await this.#writeFile(abs, entry);
         this.#nodes.set(rel, "file");
+        await this.#writeFile(rel, abs, entry);
         return;
       case "symlink":
-        makeSymlink(abs, h.linkname, attrs(h), this.counters);
         this.#nodes.set(rel, "symlink");
+        await this.#jobs.add(
+          rel,
+          async () => {
+            await native().createSymlink(h.linkname, abs, h.uid, h.gid, h.mtime.sec, h.mtime.nsec);
+            setXattrs(abs, h.xattrs, this.counters);
+          },
+          (e) => failure(h, e),
+        );
         return;
       case "hardlink":
         fs.linkSync(this.#abs(linkTarget), abs);
@@ -140,14 +177,22 @@ export class OverlayTree {
         this.#nodes.set(rel, "special");
         return;
       case "unknown":
-        throw new HoistError("BAD_ARCHIVE", `tar entry ${JSON.stringify(h.name)}: unsupported entry type ${JSON.stringify(h.typeflag)}`);
+        throw new HoistError(
+          "BAD_ARCHIVE",
+          `tar entry ${JSON.stringify(h.name)}: unsupported entry type ${JSON.stringify(h.typeflag)}`,
+        );
     }
   }
 
-  async #writeFile(abs: string, entry: TarEntry): Promise<void> {
-    const a = attrs(entry.header);
-    if (entry.header.size <= SMALL_FILE) {
-      writeFile(abs, await entry.buffer(), a, this.counters);
+  async #writeFile(rel: string, abs: string, entry: TarEntry): Promise<void> {
+    const h = entry.header;
+    if (h.size <= SMALL_FILE) {
+      const body = await entry.buffer();
+      const job = async () => {
+        await native().createFile(abs, body, h.mode, h.uid, h.gid, h.mtime.sec, h.mtime.nsec);
+        setXattrs(abs, h.xattrs, this.counters);
+      };
+      await this.#jobs.add(rel, job, (e) => failure(h, e));
       return;
     }
     const fd = openNewFile(abs);
@@ -157,7 +202,7 @@ export class OverlayTree {
       fs.closeSync(fd);
       throw e;
     }
-    finishFile(fd, abs, a, this.counters);
+    finishFile(fd, abs, attrs(h), this.counters);
   }
 
   /** A hardlink may only point at a non-directory this layer already holds. */
@@ -166,7 +211,10 @@ export class OverlayTree {
     const kind = this.#nodes.get(target);
     if (target === rel) throw unsafe(h, "hardlink to itself");
     if (kind === undefined || kind === "whiteout") {
-      throw unsafe(h, `hardlink target ${JSON.stringify(h.linkname)} is not in the layer (outside it, or not extracted yet)`);
+      throw unsafe(
+        h,
+        `hardlink target ${JSON.stringify(h.linkname)} is not in the layer (outside it, or not extracted yet)`,
+      );
     }
     if (kind === "dir") throw unsafe(h, `hardlink target ${JSON.stringify(h.linkname)} is a directory`);
     return target;
@@ -189,6 +237,13 @@ export class OverlayTree {
 
 function attrs(h: TarHeader, xattrs: TarHeader["xattrs"] = h.xattrs): Attrs {
   return { mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime, xattrs };
+}
+
+/** A failed filesystem job, named after its entry (it surfaces while a later entry is being read). */
+function failure(h: TarHeader, e: unknown): HoistError {
+  if (e instanceof HoistError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new HoistError("IO", `extracting tar entry ${JSON.stringify(h.name)}: ${message}`, { cause: e });
 }
 
 function unsafe(h: TarHeader, why: string): HoistError {

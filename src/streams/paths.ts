@@ -9,14 +9,18 @@ const SPECIAL = /(?:^|\/)\.{1,2}(?:\/|$)|\/\/|^\/|\/$/;
  * A leading "/" is dropped, as docker and GNU tar do; a ".." that climbs above the root is UNSAFE_PATH.
  */
 export function cleanEntryPath(name: string, entry = name): string {
-  if (name.includes("\0")) throw new HoistError("UNSAFE_PATH", `tar entry ${JSON.stringify(entry)}: path contains a NUL byte`);
+  if (name.includes("\0"))
+    throw new HoistError("UNSAFE_PATH", `tar entry ${JSON.stringify(entry)}: path contains a NUL byte`);
   if (!SPECIAL.test(name)) return name;
   const out: string[] = [];
   for (const part of name.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
       if (out.length === 0) {
-        throw new HoistError("UNSAFE_PATH", `tar entry ${JSON.stringify(entry)}: path ${JSON.stringify(name)} escapes the root`);
+        throw new HoistError(
+          "UNSAFE_PATH",
+          `tar entry ${JSON.stringify(entry)}: path ${JSON.stringify(name)} escapes the root`,
+        );
       }
       out.pop();
       continue;

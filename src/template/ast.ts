@@ -159,7 +159,7 @@ export function nodeString(n: ArgNode | CommandNode | Node): string {
     case "command":
       return n.args.map((a) => (a.type === "pipe" ? `(${nodeString(a)})` : nodeString(a))).join(" ");
     case "text":
-      return JSON.stringify(n.text);
+      return n.text;
     case "action":
       return `{{${nodeString(n.pipe)}}}`;
     case "if":

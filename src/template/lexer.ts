@@ -208,7 +208,13 @@ export function lex(src: string): Token[] {
         if (!atTerminator(pos)) return badChar(pos);
         const word = src.slice(start, pos);
         emit(
-          keywords.has(word) ? "keyword" : word === "true" || word === "false" ? "bool" : word === "nil" ? "nil" : "identifier",
+          keywords.has(word)
+            ? "keyword"
+            : word === "true" || word === "false"
+              ? "bool"
+              : word === "nil"
+                ? "nil"
+                : "identifier",
           start,
           pos,
         );

@@ -7,10 +7,7 @@ import { parseNumber } from "./number-literal.ts";
 import { quote, unquote } from "./quote.ts";
 import { parseError } from "./template-error.ts";
 
-interface Marker {
-  readonly type: "end" | "else";
-  readonly pos: number;
-}
+type Marker = { readonly type: "end"; readonly pos: number } | { readonly type: "else"; readonly pos: number };
 
 const operandStarts = new Set<TokenType>([
   "bool",

@@ -9,7 +9,15 @@ export function isPrint(cp: number): boolean {
   return printable.test(String.fromCodePoint(cp));
 }
 
-const shortEscapes: Record<number, string> = { 7: "\\a", 8: "\\b", 12: "\\f", 10: "\\n", 13: "\\r", 9: "\\t", 11: "\\v" };
+const shortEscapes: Record<number, string> = {
+  7: "\\a",
+  8: "\\b",
+  12: "\\f",
+  10: "\\n",
+  13: "\\r",
+  9: "\\t",
+  11: "\\v",
+};
 
 function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, "0");
@@ -116,7 +124,7 @@ export function unquote(lit: string): string {
   }
   let out = "";
   let bytes: number[] = [];
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const r = unquoteOne(body, i, '"');
     if (r.byte) bytes.push(r.value);
     else {

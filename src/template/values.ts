@@ -8,7 +8,6 @@
 //   Map, plain object        → map[string]interface {} (ranged and printed in sorted key order)
 //   object with [GO_TYPE]    → a struct of that type: fields keep their order, a missing field is an error
 //   function-valued property → a method: called on access, with any arguments the template gives
-import type { HoistError } from "../errors.ts";
 
 /** Mark an object as a Go struct: `{ [GO_TYPE]: "formatter.imageContext", ID: … }`. */
 export const GO_TYPE: unique symbol = Symbol.for("hoist.template.goType");
@@ -123,7 +122,11 @@ export function mapSize(m: object): number {
 /** Whether `name` is a field, getter or method of the object (ignoring Object.prototype). */
 export function hasField(obj: object, name: string): boolean {
   if (obj instanceof Map) return obj.has(name);
-  for (let o: object | null = obj; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+  for (
+    let o: object | null = obj;
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o) as object | null
+  ) {
     if (Object.hasOwn(o, name)) return true;
   }
   return false;
@@ -136,8 +139,4 @@ export function getField(obj: object, name: string): unknown {
 /** Errors thrown by template functions: the executor adds position and `error calling name:`. */
 export class FuncError extends Error {
   override name = "FuncError";
-}
-
-export function isHoistTemplateError(e: unknown): e is HoistError {
-  return e instanceof Error && e.name === "HoistError";
 }

@@ -5,7 +5,8 @@ import type { Compression, Descriptor, Digest } from "../oci/index.ts";
 
 /** One layer of a source image: its blob descriptor as stored there, and its diffID from the config. */
 export interface LayerRef {
-  /** The blob as the source holds it (compressed or not); mediaType tells the compression. */
+  /** The blob as the source holds it (compressed or not); mediaType tells the compression.
+   * descriptor.size is -1 when the size is not known in advance (an uncompressed view of a compressed blob). */
   descriptor: Descriptor;
   /** sha256 of the uncompressed tar (the config's rootfs.diff_ids entry). */
   diffId: Digest;

@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http";
 import { RegistryError } from "../errors.ts";
 import { AccessPolicy } from "./access.ts";
 import type { Action, AccessRule } from "./access.ts";
-import { Htpasswd } from "./htpasswd.ts";
+import type { Htpasswd } from "./htpasswd.ts";
 import { verifyJwt } from "./jwt.ts";
 import type { JwtKey } from "./jwt.ts";
 import { formatScope } from "./scope.ts";
@@ -112,7 +112,8 @@ class BasicAuthenticator implements Authenticator {
   identify(req: IncomingMessage): Identity {
     const creds = basicCredentials(req);
     let user: string | undefined;
-    if (creds) {
+    // Some clients (containers/image) answer a Basic challenge with empty credentials when they have none.
+    if (creds && (creds.user !== "" || creds.password !== "")) {
       if (!this.#users.verify(creds.user, creds.password)) throw this.#unauthorized("invalid username or password");
       user = creds.user;
     }

@@ -13,7 +13,8 @@ export function parsePax(body: Buffer): Map<string, Buffer> | string {
     if (!/^[0-9]+$/.test(lenText)) return `malformed PAX record length ${JSON.stringify(lenText)}`;
     const len = Number(lenText);
     const end = pos + len;
-    if (len <= space - pos + 1 || end > body.length || body[end - 1] !== 0x0a) return `malformed PAX record at byte ${pos}`;
+    if (len <= space - pos + 1 || end > body.length || body[end - 1] !== 0x0a)
+      return `malformed PAX record at byte ${pos}`;
     const eq = body.indexOf(0x3d, space + 1);
     if (eq < 0 || eq >= end) return `PAX record without "=" at byte ${pos}`;
     const key = body.toString("utf8", space + 1, eq);
@@ -34,7 +35,13 @@ export function encodePax(records: Iterable<readonly [string, Uint8Array | strin
     const digits = String(rest).length;
     let len = rest + digits;
     if (String(len).length !== digits) len = rest + String(len).length;
-    parts.push(Buffer.from(`${len} `, "latin1"), k, Buffer.from("=", "latin1"), Buffer.from(v), Buffer.from("\n", "latin1"));
+    parts.push(
+      Buffer.from(`${len} `, "latin1"),
+      k,
+      Buffer.from("=", "latin1"),
+      Buffer.from(v),
+      Buffer.from("\n", "latin1"),
+    );
   }
   return Buffer.concat(parts);
 }
@@ -60,7 +67,9 @@ export function formatPaxTime(sec: number, nsec: number): string {
   if (nsec === 0) return String(sec);
   if (sec < 0) {
     // sec + nsec/1e9 is negative: print as -(|sec| - 1).(1e9 - nsec)
-    const frac = String(1e9 - nsec).padStart(9, "0").replace(/0+$/, "");
+    const frac = String(1e9 - nsec)
+      .padStart(9, "0")
+      .replace(/0+$/, "");
     return `-${-sec - 1}.${frac}`;
   }
   return `${sec}.${String(nsec).padStart(9, "0").replace(/0+$/, "")}`;

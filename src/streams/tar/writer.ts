@@ -57,7 +57,10 @@ export async function* tarChunks(
       }
     }
     if (written !== size) {
-      throw new HoistError("SIZE_INVALID", `tar entry ${JSON.stringify(header.name)}: body has ${written}+ bytes, header says ${size}`);
+      throw new HoistError(
+        "SIZE_INVALID",
+        `tar entry ${JSON.stringify(header.name)}: body has ${written}+ bytes, header says ${size}`,
+      );
     }
     const pad = (BLOCK - (size % BLOCK)) % BLOCK;
     if (pad > 0) yield* out.add(ZEROS.subarray(0, pad));
@@ -92,9 +95,15 @@ class Batch {
 
 function timestamp(t: number | Timestamp | undefined): Timestamp {
   if (t === undefined) return { sec: 0, nsec: 0 };
-  if (typeof t !== "number") return t;
+  if (typeof t !== "number") {
+    if (!Number.isSafeInteger(t.sec) || !Number.isInteger(t.nsec) || t.nsec < 0 || t.nsec >= 1e9) {
+      throw new HoistError("INVALID_ARGUMENT", `invalid tar mtime ${JSON.stringify(t)}`);
+    }
+    return t;
+  }
   const sec = Math.floor(t);
-  return { sec, nsec: Math.round((t - sec) * 1e9) };
+  const nsec = Math.round((t - sec) * 1e9);
+  return nsec >= 1e9 ? { sec: sec + 1, nsec: 0 } : { sec, nsec };
 }
 
 const ASCII = /^[\x01-\x7f]*$/;
@@ -103,72 +112,118 @@ const ASCII = /^[\x01-\x7f]*$/;
 function splitUstar(path: string): [string, string] | undefined {
   if (path.length <= 100) return ["", path];
   if (path.length > 256) return undefined;
-  for (let i = path.length - 101; i < path.length; i++) {
-    if (i > 0 && path[i] === "/" && i <= 155 && path.length - i - 1 <= 100 && path.length - i - 1 > 0) {
+  for (let i = Math.max(1, path.length - 101); i < path.length; i++) {
+    if (path[i] === "/" && i <= 155 && path.length - i - 1 <= 100 && path.length - i - 1 > 0) {
       return [path.slice(0, i), path.slice(i + 1)];
     }
   }
   return undefined;
 }
 
+/** A header's values, defaulted and normalised, before they are split between ustar fields and PAX. */
+interface Values {
+  name: string;
+  linkname: string;
+  mode: number;
+  size: number;
+  uid: number;
+  gid: number;
+  uname: string;
+  gname: string;
+  mtime: Timestamp;
+  devmajor: number | undefined;
+  devminor: number | undefined;
+}
+
+function values(h: TarHeaderInput): Values {
+  const device = h.type === "char-device" || h.type === "block-device";
+  const v: Values = {
+    name: h.type === "directory" && !h.name.endsWith("/") ? `${h.name}/` : h.name,
+    linkname: h.linkname ?? "",
+    mode: h.mode ?? 0,
+    size: h.type === "file" ? (h.size ?? 0) : 0,
+    uid: h.uid ?? 0,
+    gid: h.gid ?? 0,
+    uname: h.uname ?? "",
+    gname: h.gname ?? "",
+    mtime: timestamp(h.mtime),
+    devmajor: device ? (h.devmajor ?? 0) : undefined,
+    devminor: device ? (h.devminor ?? 0) : undefined,
+  };
+  for (const field of ["size", "uid", "gid", "mode", "devmajor", "devminor"] as const) {
+    const n = v[field] ?? 0;
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new HoistError("INVALID_ARGUMENT", `tar entry ${JSON.stringify(v.name)}: invalid ${field} ${n}`);
+    }
+  }
+  return v;
+}
+
+function mtimeFits(t: Timestamp): boolean {
+  return t.nsec === 0 && t.sec >= 0 && t.sec <= octalMax(12);
+}
+
+/** The PAX records an entry needs: whatever ustar cannot hold exactly, then xattrs (sorted). */
+function paxRecords(v: Values, split: [string, string] | undefined, xattrs: TarHeaderInput["xattrs"] = {}) {
+  const pax: [string, Uint8Array | string][] = [];
+  const text = (key: string, s: string, len: number) => {
+    if (s.length > len || !ASCII.test(s)) pax.push([key, s]);
+  };
+  const num = (key: string, n: number | undefined, len: number) => {
+    if (n !== undefined && n > octalMax(len)) pax.push([key, String(n)]);
+  };
+  if (!split) pax.push(["path", v.name]);
+  text("linkpath", v.linkname, 100);
+  num("size", v.size, 12);
+  num("uid", v.uid, 8);
+  num("gid", v.gid, 8);
+  text("uname", v.uname, 32);
+  text("gname", v.gname, 32);
+  if (!mtimeFits(v.mtime)) pax.push(["mtime", formatPaxTime(v.mtime.sec, v.mtime.nsec)]);
+  num("SCHILY.devmajor", v.devmajor, 8);
+  num("SCHILY.devminor", v.devminor, 8);
+  for (const key of Object.keys(xattrs).sort()) {
+    if (key.includes("=") || key.includes("\0")) {
+      const why = `xattr name ${JSON.stringify(key)} cannot be stored`;
+      throw new HoistError("UNSUPPORTED", `tar entry ${JSON.stringify(v.name)}: ${why}`);
+    }
+    pax.push([`SCHILY.xattr.${key}`, xattrs[key] as Uint8Array]);
+  }
+  return pax;
+}
+
+/** The ustar block's fields: exact where they fit, else a placeholder (the PAX record holds the value). */
+function ustarFields(v: Values, typeflag: string, split: [string, string] | undefined) {
+  const fit = (n: number, len: number) => (n <= octalMax(len) ? n : 0);
+  const [prefix, name] = split ?? ["", asciiFallback(v.name, 100)];
+  return {
+    name,
+    prefix,
+    mode: v.mode & 0o7777,
+    uid: fit(v.uid, 8),
+    gid: fit(v.gid, 8),
+    size: fit(v.size, 12),
+    mtime: mtimeFits(v.mtime) ? v.mtime.sec : Math.max(0, Math.min(v.mtime.sec, octalMax(12))),
+    typeflag,
+    linkname: asciiFallback(v.linkname, 100),
+    uname: asciiFallback(v.uname, 32),
+    gname: asciiFallback(v.gname, 32),
+    devmajor: v.devmajor === undefined ? undefined : fit(v.devmajor, 8),
+    devminor: v.devminor === undefined ? undefined : fit(v.devminor, 8),
+  };
+}
+
 /** The header blocks for one entry: a PAX header first when needed, then the ustar block. */
 export function encodeEntryHeader(h: TarHeaderInput): Buffer {
-  const pax: [string, Uint8Array | string][] = [];
-  const name = h.type === "directory" && !h.name.endsWith("/") ? `${h.name}/` : h.name;
-  const ascii = ASCII.test(name);
-  const split = ascii ? splitUstar(name) : undefined;
-  if (!split) pax.push(["path", name]);
-  const linkname = h.linkname ?? "";
-  if (linkname.length > 100 || !ASCII.test(linkname)) pax.push(["linkpath", linkname]);
-  const size = h.type === "file" ? (h.size ?? 0) : 0;
-  if (size > octalMax(12)) pax.push(["size", String(size)]);
-  const uid = h.uid ?? 0;
-  const gid = h.gid ?? 0;
-  if (uid > octalMax(8)) pax.push(["uid", String(uid)]);
-  if (gid > octalMax(8)) pax.push(["gid", String(gid)]);
-  const uname = h.uname ?? "";
-  const gname = h.gname ?? "";
-  if (uname.length > 32 || !ASCII.test(uname)) pax.push(["uname", uname]);
-  if (gname.length > 32 || !ASCII.test(gname)) pax.push(["gname", gname]);
-  const mtime = timestamp(h.mtime);
-  const mtimeFits = mtime.nsec === 0 && mtime.sec >= 0 && mtime.sec <= octalMax(12);
-  if (!mtimeFits) pax.push(["mtime", formatPaxTime(mtime.sec, mtime.nsec)]);
-  const device = h.type === "char-device" || h.type === "block-device";
-  const devmajor = device ? (h.devmajor ?? 0) : undefined;
-  const devminor = device ? (h.devminor ?? 0) : undefined;
-  if ((devmajor ?? 0) > octalMax(8)) pax.push(["SCHILY.devmajor", String(devmajor)]);
-  if ((devminor ?? 0) > octalMax(8)) pax.push(["SCHILY.devminor", String(devminor)]);
-  for (const key of Object.keys(h.xattrs ?? {}).sort()) {
-    if (key.includes("=") || key.includes("\0")) {
-      throw new HoistError("UNSUPPORTED", `tar entry ${JSON.stringify(name)}: xattr name ${JSON.stringify(key)} cannot be stored`);
-    }
-    pax.push([`SCHILY.xattr.${key}`, (h.xattrs ?? {})[key] as Uint8Array]);
-  }
-  for (const [field, v] of [["size", size], ["uid", uid], ["gid", gid], ["mode", h.mode ?? 0]] as const) {
-    if (!Number.isSafeInteger(v) || v < 0) throw new HoistError("INVALID_ARGUMENT", `tar entry ${JSON.stringify(name)}: invalid ${field} ${v}`);
-  }
-  const fit = (v: number, len: number) => (v <= octalMax(len) ? v : 0);
-  const [prefix, shortName] = split ?? ["", asciiFallback(name, 100)];
-  const ustar = {
-    name: shortName,
-    prefix,
-    mode: (h.mode ?? 0) & 0o7777,
-    uid: fit(uid, 8),
-    gid: fit(gid, 8),
-    size: fit(size, 12),
-    mtime: mtimeFits ? mtime.sec : Math.max(0, Math.min(mtime.sec, octalMax(12))),
-    typeflag: FLAGS[h.type],
-    linkname: asciiFallback(linkname, 100),
-    uname: asciiFallback(uname, 32),
-    gname: asciiFallback(gname, 32),
-    devmajor: devmajor === undefined ? undefined : fit(devmajor, 8),
-    devminor: devminor === undefined ? undefined : fit(devminor, 8),
-  };
+  const v = values(h);
+  const split = ASCII.test(v.name) ? splitUstar(v.name) : undefined;
+  const pax = paxRecords(v, split, h.xattrs);
+  const ustar = ustarFields(v, FLAGS[h.type], split);
   if (pax.length === 0) return encodeHeader(ustar);
   const records = encodePax(pax);
   const paxBlocks = Math.ceil(records.length / BLOCK);
   const out = Buffer.alloc(BLOCK * (2 + paxBlocks));
-  encodeHeader(paxHeaderFields(name, records.length), out, 0);
+  encodeHeader(paxHeaderFields(v.name, records.length), out, 0);
   records.copy(out, BLOCK);
   encodeHeader(ustar, out, BLOCK * (1 + paxBlocks));
   return out;

@@ -4,14 +4,14 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { errnoCode, HoistError } from "../../errors.ts";
-import { decompress, detectCompression } from "../../streams/compression.ts";
+import { decompress, detectCompression } from "../../streams/index.ts";
 import { TarIndex } from "./tar-index.ts";
 
 /** Where an archive is read from: a path, or a stream such as stdin. */
-export type ArchiveInput = string | Readable;
+export type ArchiveInput = string | Readable | NodeJS.ReadableStream;
 
 export interface ArchiveReadOptions {
   /** Where stdin and compressed archives are spooled (default os.tmpdir()). */
@@ -41,8 +41,10 @@ export class ArchiveFile {
     try {
       return await this.#openIndex(signal);
     } catch (e) {
-      if (errnoCode(e) === "ENOENT") throw new HoistError("NOT_FOUND", `${this.description}: no such file`, { cause: e });
-      if (errnoCode(e) === "EISDIR") throw new HoistError("BAD_ARCHIVE", `${this.description}: is a directory, not an archive`, { cause: e });
+      if (errnoCode(e) === "ENOENT")
+        throw new HoistError("NOT_FOUND", `${this.description}: no such file`, { cause: e });
+      if (errnoCode(e) === "EISDIR")
+        throw new HoistError("BAD_ARCHIVE", `${this.description}: is a directory, not an archive`, { cause: e });
       throw e;
     }
   }
@@ -53,7 +55,8 @@ export class ArchiveFile {
       const kind = detectCompression(await readHead(this.#input, 6));
       path = kind === "none" ? this.#input : await this.#spool(createReadStream(this.#input), signal);
     } else {
-      path = await this.#spool(this.#input, signal);
+      const input = this.#input instanceof Readable ? this.#input : new Readable().wrap(this.#input);
+      path = await this.#spool(input, signal);
     }
     return TarIndex.open(path, { description: this.description, ...(signal ? { signal } : {}) });
   }

@@ -31,7 +31,9 @@ export const OCI_LAYOUT_FILE = Buffer.from(`{"imageLayoutVersion":"1.0.0"}`);
 
 /** index.json for a list of manifest descriptors. */
 export function indexJson(manifests: Descriptor[]): Buffer {
-  return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }));
+  return Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }),
+  );
 }
 
 function digestError(description: string, expected: Digest, actual: Digest): HoistError {
@@ -113,7 +115,11 @@ export class TarBlobTarget implements BlobTarget {
 
   async commit(index: Descriptor[], files: TopFile[]): Promise<void> {
     try {
-      const all: TopFile[] = [{ name: "index.json", bytes: indexJson(index) }, ...files, { name: "oci-layout", bytes: OCI_LAYOUT_FILE }];
+      const all: TopFile[] = [
+        { name: "index.json", bytes: indexJson(index) },
+        ...files,
+        { name: "oci-layout", bytes: OCI_LAYOUT_FILE },
+      ];
       all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const f of all) await this.#out.file(f.name, f.bytes);
       await this.#out.finish();

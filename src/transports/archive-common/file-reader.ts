@@ -28,7 +28,8 @@ export class DirReader implements FileReader {
 
   #path(path: string): string {
     const clean = cleanArchivePath(path);
-    if (clean === undefined || clean === "") throw new HoistError("BAD_ARCHIVE", `${this.description}: bad path ${JSON.stringify(path)}`);
+    if (clean === undefined || clean === "")
+      throw new HoistError("BAD_ARCHIVE", `${this.description}: bad path ${JSON.stringify(path)}`);
     return join(this.root, clean);
   }
 
@@ -53,7 +54,8 @@ export class DirReader implements FileReader {
     try {
       const st = await fh.stat();
       if (!st.isFile()) return undefined;
-      if (st.size > max) throw new HoistError("BAD_ARCHIVE", `${this.description}: ${path} is larger than ${max} bytes`);
+      if (st.size > max)
+        throw new HoistError("BAD_ARCHIVE", `${this.description}: ${path} is larger than ${max} bytes`);
       return await fh.readFile();
     } finally {
       await fh.close();
@@ -62,7 +64,8 @@ export class DirReader implements FileReader {
 
   async open(path: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
     const full = this.#path(path);
-    if ((await this.size(path)) === undefined) throw new HoistError("BAD_ARCHIVE", `${this.description}: ${path} is missing`);
+    if ((await this.size(path)) === undefined)
+      throw new HoistError("BAD_ARCHIVE", `${this.description}: ${path} is missing`);
     return createReadStream(full, { highWaterMark: 1 << 20, ...(options.signal ? { signal: options.signal } : {}) });
   }
 }

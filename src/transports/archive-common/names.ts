@@ -26,7 +26,10 @@ export function normalizeArchiveName(name: string, where: string): string | unde
 }
 
 /** What an index.json entry names: containerd's annotation, else the OCI ref name when it is a full reference. */
-export function nameFromAnnotations(annotations: Record<string, string> | undefined, where: string): string | undefined {
+export function nameFromAnnotations(
+  annotations: Record<string, string> | undefined,
+  where: string,
+): string | undefined {
   const full = annotations?.[CONTAINERD_NAME];
   if (full !== undefined && full !== "") return normalizeArchiveName(full, where);
   const ref = annotations?.[OCI_REF_NAME];

@@ -41,15 +41,21 @@ export function blobPath(digest: Digest): string {
 
 /** A blob read whole and checked against its descriptor (size first, then digest). */
 export async function readBlob(reader: FileReader, desc: Descriptor, max: number, what: string): Promise<Buffer> {
-  if (desc.size > max) throw new HoistError("BAD_ARCHIVE", `${reader.description}: ${what} ${desc.digest} is larger than ${max} bytes`);
+  if (desc.size > max)
+    throw new HoistError("BAD_ARCHIVE", `${reader.description}: ${what} ${desc.digest} is larger than ${max} bytes`);
   const bytes = await reader.read(blobPath(desc.digest), max);
-  if (bytes === undefined) throw new HoistError("BAD_ARCHIVE", `${reader.description}: ${what} ${desc.digest} is missing`);
+  if (bytes === undefined)
+    throw new HoistError("BAD_ARCHIVE", `${reader.description}: ${what} ${desc.digest} is missing`);
   if (bytes.length !== desc.size)
-    throw new HoistError("SIZE_INVALID", `${reader.description}: ${what} ${desc.digest} has ${bytes.length} bytes, expected ${desc.size}`);
+    throw new HoistError(
+      "SIZE_INVALID",
+      `${reader.description}: ${what} ${desc.digest} has ${bytes.length} bytes, expected ${desc.size}`,
+    );
   const h = hasher(digestAlgorithm(desc.digest));
   h.update(bytes);
   const actual = h.digest();
-  if (actual !== desc.digest) throw new HoistError("DIGEST_INVALID", `${reader.description}: ${what} ${desc.digest} has digest ${actual}`);
+  if (actual !== desc.digest)
+    throw new HoistError("DIGEST_INVALID", `${reader.description}: ${what} ${desc.digest} has digest ${actual}`);
   return bytes;
 }
 
@@ -75,15 +81,18 @@ export async function readOciImages(reader: FileReader, options: OciReadOptions)
 
 async function checkLayoutFile(reader: FileReader): Promise<void> {
   const bytes = await reader.read("oci-layout", 1 << 16);
-  if (bytes === undefined) throw new HoistError("BAD_ARCHIVE", `${reader.description}: no oci-layout file, not an OCI image layout`);
+  if (bytes === undefined)
+    throw new HoistError("BAD_ARCHIVE", `${reader.description}: no oci-layout file, not an OCI image layout`);
   let version: unknown;
   try {
     version = (JSON.parse(bytes.toString("utf8")) as { imageLayoutVersion?: unknown }).imageLayoutVersion;
   } catch {
     throw new HoistError("BAD_ARCHIVE", `${reader.description}: oci-layout is not valid JSON`);
   }
-  if (typeof version !== "string") throw new HoistError("BAD_ARCHIVE", `${reader.description}: oci-layout has no imageLayoutVersion`);
-  if (!/^1\./.test(version)) throw new HoistError("UNSUPPORTED", `${reader.description}: image layout version ${version} is not supported`);
+  if (typeof version !== "string")
+    throw new HoistError("BAD_ARCHIVE", `${reader.description}: oci-layout has no imageLayoutVersion`);
+  if (!/^1\./.test(version))
+    throw new HoistError("UNSUPPORTED", `${reader.description}: image layout version ${version} is not supported`);
 }
 
 interface Found {
@@ -107,11 +116,15 @@ async function resolve(reader: FileReader, desc: Descriptor, platform: Platform,
         if (isHoistError(e, "NOT_FOUND") && isIndexType(child.mediaType)) continue;
         throw e;
       }
-      if (child.platform === undefined && !isIndexType(child.mediaType)) found = await filterByConfig(reader, found, platform);
+      if (child.platform === undefined && !isIndexType(child.mediaType))
+        found = await filterByConfig(reader, found, platform);
       if (found.length > 0) return found.slice(0, 1);
     }
     const have = index.manifests.map((d) => (d.platform ? platformString(d.platform) : d.digest)).join(", ");
-    throw new HoistError("NOT_FOUND", `${reader.description}: index ${desc.digest} has no image for ${platformString(platform)} (it has ${have || "nothing"})`);
+    throw new HoistError(
+      "NOT_FOUND",
+      `${reader.description}: index ${desc.digest} has no image for ${platformString(platform)} (it has ${have || "nothing"})`,
+    );
   }
   if (!isManifestType(mediaType)) return []; // not an image: an artifact, a signature…
   const manifest = parseManifest(bytes);
@@ -125,7 +138,11 @@ async function filterByConfig(reader: FileReader, found: Found[], platform: Plat
   for (const f of found) {
     const m = parseManifest(f.manifest.bytes);
     const config = parseImageConfig(await readBlob(reader, m.config, MAX_CONFIG_BYTES, "config"));
-    const p: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+    const p: Platform = {
+      os: config.os,
+      architecture: config.architecture,
+      ...(config.variant ? { variant: config.variant } : {}),
+    };
     if (platformMatches(p, platform)) out.push(f);
   }
   return out;
@@ -163,12 +180,21 @@ export function ociImage(reader: FileReader, manifest: ManifestBytes, names: str
 export function layerRefs(where: string, manifest: Manifest, configBytes: Buffer): LayerRef[] {
   const diffIds = parseImageConfig(configBytes).rootfs.diff_ids;
   if (diffIds.length !== manifest.layers.length)
-    throw new HoistError("BAD_ARCHIVE", `${where}: manifest has ${manifest.layers.length} layers but the config lists ${diffIds.length}`);
+    throw new HoistError(
+      "BAD_ARCHIVE",
+      `${where}: manifest has ${manifest.layers.length} layers but the config lists ${diffIds.length}`,
+    );
   return manifest.layers.map((descriptor, i): LayerRef => {
     const compression = layerCompressionOf(descriptor.mediaType);
-    if (compression === undefined) throw new HoistError("UNSUPPORTED", `${where}: unsupported layer media type ${descriptor.mediaType}`);
+    if (compression === undefined)
+      throw new HoistError("UNSUPPORTED", `${where}: unsupported layer media type ${descriptor.mediaType}`);
     const diffId = diffIds[i] as Digest;
-    return { descriptor, diffId, compression, ...(compression === "none" ? { uncompressedSize: descriptor.size } : {}) };
+    return {
+      descriptor,
+      diffId,
+      compression,
+      ...(compression === "none" ? { uncompressedSize: descriptor.size } : {}),
+    };
   });
 }
 
@@ -177,6 +203,10 @@ export async function openBlob(reader: FileReader, desc: Descriptor, signal?: Ab
   const path = blobPath(desc.digest);
   const size = await reader.size(path);
   if (size === undefined) throw new HoistError("BAD_ARCHIVE", `${reader.description}: blob ${desc.digest} is missing`);
-  if (size !== desc.size) throw new HoistError("SIZE_INVALID", `${reader.description}: blob ${desc.digest} has ${size} bytes, expected ${desc.size}`);
+  if (size !== desc.size)
+    throw new HoistError(
+      "SIZE_INVALID",
+      `${reader.description}: blob ${desc.digest} has ${size} bytes, expected ${desc.size}`,
+    );
   return reader.open(path, signal ? { signal } : {});
 }

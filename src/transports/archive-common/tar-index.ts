@@ -22,16 +22,22 @@ export interface TarMember {
   linkname: string;
 }
 
-const TYPES: Record<string, MemberType> = { "0": "file", "7": "file", "5": "directory", "2": "symlink", "1": "hardlink" };
+const TYPES: Record<string, MemberType> = {
+  "0": "file",
+  "7": "file",
+  "5": "directory",
+  "2": "symlink",
+  "1": "hardlink",
+};
 const WINDOW = 1 << 16;
 const MAX_META = 1 << 20;
 const MAX_MEMBERS = 1_000_000;
 const MAX_LINK_HOPS = 16;
 
-/** Clean an archive path: no leading "/" or "./", no "." or empty parts; undefined when ".." climbs out. */
+/** Clean an archive path: rooted at the archive (".." stops at the root), no "." or empty parts; undefined with a NUL. */
 export function cleanArchivePath(name: string): string | undefined {
-  const p = posix.normalize(`/${name}`).slice(1).replace(/\/+$/, "");
-  return p.startsWith("../") || p === ".." || name.includes("\0") ? undefined : p;
+  if (name.includes("\0")) return undefined;
+  return posix.normalize(`/${name}`).slice(1).replace(/\/+$/, "");
 }
 
 export class TarIndex implements FileReader {
@@ -70,7 +76,10 @@ export class TarIndex implements FileReader {
     for (let hops = 0; path !== undefined && hops <= MAX_LINK_HOPS; hops++) {
       const m = this.#members.get(path);
       if (m === undefined || m.type === "file") return m;
-      if (m.type === "symlink") path = cleanArchivePath(m.linkname.startsWith("/") ? m.linkname : posix.join(posix.dirname(m.name), m.linkname));
+      if (m.type === "symlink")
+        path = cleanArchivePath(
+          m.linkname.startsWith("/") ? m.linkname : posix.join(posix.dirname(m.name), m.linkname),
+        );
       else if (m.type === "hardlink") path = cleanArchivePath(m.linkname);
       else return undefined;
     }
@@ -103,7 +112,12 @@ export class TarIndex implements FileReader {
   openMember(m: TarMember, options: { signal?: AbortSignal } = {}): Readable {
     if (m.size === 0) return Readable.from([]);
     const end = m.offset + m.size - 1;
-    return createReadStream(this.path, { start: m.offset, end, highWaterMark: 1 << 20, ...(options.signal ? { signal: options.signal } : {}) });
+    return createReadStream(this.path, {
+      start: m.offset,
+      end,
+      highWaterMark: 1 << 20,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   async readAt(offset: number, length: number): Promise<Buffer> {
@@ -143,69 +157,105 @@ class BlockReader {
   }
 }
 
-async function scan(fh: FileHandle, fileSize: number, description: string, signal?: AbortSignal): Promise<Map<string, TarMember>> {
-  const bad = (why: string) => new HoistError("BAD_ARCHIVE", `${description}: ${why}`);
-  const blocks = new BlockReader(fh);
-  const members = new Map<string, TarMember>();
-  let globals = new Map<string, Buffer>();
-  let local = new Map<string, Buffer>();
-  let longName: string | undefined;
-  let longLink: string | undefined;
-  let offset = 0;
-  while (true) {
+async function scan(
+  fh: FileHandle,
+  fileSize: number,
+  description: string,
+  signal?: AbortSignal,
+): Promise<Map<string, TarMember>> {
+  const scanner = new Scanner(new BlockReader(fh), fileSize, description);
+  for (let offset: number | undefined = 0; offset !== undefined; offset = await scanner.step(offset))
     signal?.throwIfAborted();
-    if (offset >= fileSize) {
-      if (offset === 0) throw bad("empty file, not a tar archive");
-      break; // end of file on a block boundary: accepted, as Go's archive/tar does
+  return scanner.members;
+}
+
+/** Header by header: metadata entries (PAX, GNU long names) apply to the member that follows them. */
+class Scanner {
+  readonly members = new Map<string, TarMember>();
+  readonly #blocks: BlockReader;
+  readonly #fileSize: number;
+  readonly #description: string;
+  #globals = new Map<string, Buffer>();
+  #local = new Map<string, Buffer>();
+  #longName: string | undefined;
+  #longLink: string | undefined;
+
+  constructor(blocks: BlockReader, fileSize: number, description: string) {
+    this.#blocks = blocks;
+    this.#fileSize = fileSize;
+    this.#description = description;
+  }
+
+  #bad(why: string): HoistError {
+    return new HoistError("BAD_ARCHIVE", `${this.#description}: ${why}`);
+  }
+
+  /** Read the header at `offset`; the offset of the next one, or undefined at the end of the archive. */
+  async step(offset: number): Promise<number | undefined> {
+    if (offset >= this.#fileSize) {
+      if (offset === 0) throw this.#bad("empty file, not a tar archive");
+      return undefined; // end of file on a block boundary: accepted, as Go's archive/tar does
     }
-    const block = await blocks.at(offset, BLOCK);
-    if (block.length < BLOCK) throw bad(offset === 0 ? "not a tar archive" : `truncated tar archive (partial header at offset ${offset})`);
+    const block = await this.#blocks.at(offset, BLOCK);
+    const first = offset === 0;
+    if (block.length < BLOCK)
+      throw this.#bad(first ? "not a tar archive" : `truncated tar archive (partial header at offset ${offset})`);
     if (isZeroBlock(block)) {
-      if (offset === 0) throw bad("not a tar archive");
-      break;
+      if (first) throw this.#bad("not a tar archive");
+      return undefined;
     }
-    if (!checksumValid(block)) throw bad(offset === 0 ? "not a tar archive" : `corrupt tar archive (bad header checksum at offset ${offset})`);
+    if (!checksumValid(block))
+      throw this.#bad(first ? "not a tar archive" : `corrupt tar archive (bad header checksum at offset ${offset})`);
     const raw = decodeHeader(Buffer.from(block));
-    const dataOffset = offset + BLOCK;
-    let size = raw.size;
-    const flag = raw.typeflag;
-    if (!Number.isSafeInteger(size) || size < 0) throw bad(`corrupt tar archive (bad size at offset ${offset})`);
-    if (flag === "x" || flag === "X" || flag === "g" || flag === "L" || flag === "K") {
-      if (size > MAX_META) throw bad(`tar metadata entry of ${size} bytes at offset ${offset} is too large`);
-      if (dataOffset + size > fileSize) throw bad(`truncated tar archive (metadata at offset ${offset})`);
-      const body = Buffer.from(await blocks.at(dataOffset, size));
-      if (flag === "L") longName = parseString(body, 0, body.length);
-      else if (flag === "K") longLink = parseString(body, 0, body.length);
-      else {
-        const records = parsePax(body);
-        if (typeof records === "string") throw bad(`corrupt tar archive (${records})`);
-        if (flag === "g") globals = new Map([...globals, ...records]);
-        else local = new Map([...local, ...records]);
-      }
-      offset = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-      continue;
+    if (!Number.isSafeInteger(raw.size) || raw.size < 0)
+      throw this.#bad(`corrupt tar archive (bad size at offset ${offset})`);
+    const data = offset + BLOCK;
+    const size = "xXgLK".includes(raw.typeflag)
+      ? await this.#meta(raw.typeflag, data, raw.size)
+      : this.#member(raw, data);
+    return data + Math.ceil(size / BLOCK) * BLOCK;
+  }
+
+  async #meta(flag: string, data: number, size: number): Promise<number> {
+    if (size > MAX_META) throw this.#bad(`tar metadata entry of ${size} bytes at offset ${data - BLOCK} is too large`);
+    if (data + size > this.#fileSize) throw this.#bad(`truncated tar archive (metadata at offset ${data - BLOCK})`);
+    const body = Buffer.from(await this.#blocks.at(data, size));
+    if (flag === "L") this.#longName = parseString(body, 0, body.length);
+    else if (flag === "K") this.#longLink = parseString(body, 0, body.length);
+    else {
+      const records = parsePax(body);
+      if (typeof records === "string") throw this.#bad(`corrupt tar archive (${records})`);
+      if (flag === "g") this.#globals = new Map([...this.#globals, ...records]);
+      else this.#local = new Map([...this.#local, ...records]);
     }
-    const pax = new Map([...globals, ...local]);
-    const name = longName ?? pax.get("path")?.toString("utf8") ?? raw.name;
-    const linkname = longLink ?? pax.get("linkpath")?.toString("utf8") ?? raw.linkname;
+    return size;
+  }
+
+  /** Record a member; returns its body size. */
+  #member(raw: ReturnType<typeof decodeHeader>, data: number): number {
+    const pax = new Map([...this.#globals, ...this.#local]);
+    const name = this.#longName ?? pax.get("path")?.toString("utf8") ?? raw.name;
+    const linkname = this.#longLink ?? pax.get("linkpath")?.toString("utf8") ?? raw.linkname;
+    this.#local = new Map();
+    this.#longName = undefined;
+    this.#longLink = undefined;
+    let size = raw.size;
     const paxSize = pax.get("size")?.toString("latin1");
     if (paxSize !== undefined) {
-      if (!/^[0-9]+$/.test(paxSize) || !Number.isSafeInteger(Number(paxSize))) throw bad(`corrupt tar archive (bad PAX size for ${JSON.stringify(name)})`);
+      if (!/^[0-9]+$/.test(paxSize) || !Number.isSafeInteger(Number(paxSize)))
+        throw this.#bad(`corrupt tar archive (bad PAX size for ${JSON.stringify(name)})`);
       size = Number(paxSize);
     }
-    local = new Map();
-    longName = undefined;
-    longLink = undefined;
-    let type: MemberType = TYPES[flag] ?? "other";
+    let type: MemberType = TYPES[raw.typeflag] ?? "other";
     if (type === "file" && name.endsWith("/")) type = "directory";
-    if (type !== "file" && flag !== "D" && type !== "other") size = 0;
-    if (dataOffset + size > fileSize) throw bad(`truncated tar archive (${JSON.stringify(name)} is incomplete)`);
+    if (type !== "file" && type !== "other") size = 0; // links and directories have no body, whatever the size field says
+    if (data + size > this.#fileSize) throw this.#bad(`truncated tar archive (${JSON.stringify(name)} is incomplete)`);
     const clean = cleanArchivePath(name);
     if (clean !== undefined && clean !== "") {
-      if (members.size >= MAX_MEMBERS && !members.has(clean)) throw bad(`more than ${MAX_MEMBERS} members`);
-      members.set(clean, { name: clean, type, offset: dataOffset, size, linkname });
+      if (this.members.size >= MAX_MEMBERS && !this.members.has(clean))
+        throw this.#bad(`more than ${MAX_MEMBERS} members`);
+      this.members.set(clean, { name: clean, type, offset: data, size, linkname });
     }
-    offset = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
+    return size;
   }
-  return members;
 }

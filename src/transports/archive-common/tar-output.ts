@@ -4,23 +4,22 @@ import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { HoistError } from "../../errors.ts";
-import { BLOCK } from "../../streams/tar/header.ts";
-import type { TarHeaderInput } from "../../streams/tar/types.ts";
-import { encodeEntryHeader } from "../../streams/tar/writer.ts";
+import { encodeEntryHeader, type TarHeaderInput } from "../../streams/index.ts";
 import { fsyncDirectory } from "./fs-util.ts";
 
 /** Where an archive is written: a file path, or a stream such as stdout. */
-export type ArchiveTarget = string | Writable;
+export type ArchiveTarget = string | Writable | NodeJS.WritableStream;
 
 export interface ArchiveWriteOptions {
   /** Where layers of unknown size are spooled to learn it (default os.tmpdir()). */
   tmpDir?: string;
-  /** End a Writable target when the archive is complete (default true; pass false for process.stdout). */
+  /** End a stream target when the archive is complete (default: yes, except process.stdout and process.stderr). */
   end?: boolean;
 }
 
 /** Fixed times and owners: the same images give the same bytes. */
 export const FIXED_MTIME = 0;
+const BLOCK = 512;
 const ZEROS = Buffer.alloc(BLOCK * 2);
 
 interface Out {
@@ -38,7 +37,7 @@ export class TarOutput {
 
   constructor(target: ArchiveTarget, options: ArchiveWriteOptions = {}) {
     this.#target = target;
-    this.#end = options.end ?? true;
+    this.#end = options.end ?? (target !== process.stdout && target !== process.stderr);
   }
 
   /** A file entry with an in-memory body. */
@@ -54,8 +53,13 @@ export class TarOutput {
    * One entry; the body must have exactly header.size bytes. `onChunk` sees every body chunk (to hash it).
    * A failure part-way leaves the archive broken: only abort() is possible afterwards.
    */
-  async entry(header: TarHeaderInput, body?: AsyncIterable<Buffer> | Iterable<Buffer>, onChunk?: (c: Buffer) => void): Promise<void> {
-    if (this.#broken) throw new HoistError("INTERNAL", "the archive is broken by an earlier failure", { cause: this.#broken });
+  async entry(
+    header: TarHeaderInput,
+    body?: AsyncIterable<Buffer> | Iterable<Buffer>,
+    onChunk?: (c: Buffer) => void,
+  ): Promise<void> {
+    if (this.#broken)
+      throw new HoistError("INTERNAL", "the archive is broken by an earlier failure", { cause: this.#broken });
     if (this.#done) throw new HoistError("INTERNAL", "the archive is already finished");
     const size = header.type === "file" ? (header.size ?? 0) : 0;
     try {
@@ -71,7 +75,10 @@ export class TarOutput {
         }
       }
       if (written !== size)
-        throw new HoistError("SIZE_INVALID", `${header.name}: got ${written > size ? "more than " : ""}${written} bytes, expected ${size}`);
+        throw new HoistError(
+          "SIZE_INVALID",
+          `${header.name}: got ${written > size ? "more than " : ""}${written} bytes, expected ${size}`,
+        );
       const pad = (BLOCK - (size % BLOCK)) % BLOCK;
       if (pad > 0) await out.write(ZEROS.subarray(0, pad));
     } catch (e) {
@@ -88,7 +95,8 @@ export class TarOutput {
 
   /** Write the end-of-archive marker and make the archive visible (rename into place, or end the stream). */
   async finish(): Promise<void> {
-    if (this.#broken) throw new HoistError("INTERNAL", "the archive is broken by an earlier failure", { cause: this.#broken });
+    if (this.#broken)
+      throw new HoistError("INTERNAL", "the archive is broken by an earlier failure", { cause: this.#broken });
     const out = await this.#open();
     await out.write(ZEROS);
     await out.finish();
@@ -135,13 +143,15 @@ async function fileOut(path: string): Promise<Out> {
   };
 }
 
-function streamOut(w: Writable, end: boolean): Out {
+function streamOut(stream: Writable | NodeJS.WritableStream, end: boolean): Out {
+  const w = stream as Writable; // a NodeJS.WritableStream that is not a Writable lacks the state fields: they read as undefined
   let failed: Error | undefined;
   const onError = (e: Error) => (failed ??= e);
   w.on("error", onError);
   const check = () => {
     if (failed) throw new HoistError("IO", `writing the archive: ${failed.message}`, { cause: failed });
-    if (w.destroyed || w.writableEnded) throw new HoistError("IO", "writing the archive: the output is closed");
+    if (w.destroyed === true || w.writableEnded === true)
+      throw new HoistError("IO", "writing the archive: the output is closed");
   };
   const waitDrain = async () => {
     const ac = new AbortController();
@@ -161,9 +171,9 @@ function streamOut(w: Writable, end: boolean): Out {
       check();
       if (end) {
         w.end();
-        if (!w.writableFinished) await once(w, "finish");
-      } else if (w.writableNeedDrain) await waitDrain();
-      check();
+        if (w.writableFinished !== true) await once(w, "finish");
+      } else if (w.writableNeedDrain === true) await waitDrain();
+      if (failed) throw new HoistError("IO", `writing the archive: ${failed.message}`, { cause: failed });
       w.off("error", onError);
     },
     async abort() {

@@ -226,7 +226,7 @@ export async function extractTee(
       blobSize: size,
       diffId: stats.diffID,
       tarSize: stats.bytes,
-      contentSize: stats.contentBytes,
+      contentSize: (stats as { contentBytes?: number }).contentBytes ?? stats.bytes,
       compression: plain.compression,
     };
   } finally {
