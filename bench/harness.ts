@@ -50,7 +50,8 @@ function timeOnce(side: Side): number {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd as string, args, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${[cmd, ...args].join(" ")} failed (${r.status}): ${r.stderr?.toString().slice(0, 2000)}`);
+  if (r.status !== 0)
+    throw new Error(`${[cmd, ...args].join(" ")} failed (${r.status}): ${r.stderr?.toString().slice(0, 2000)}`);
   return ms;
 }
 
@@ -83,9 +84,23 @@ export function runCase(c: BenchCase, runs: number): Result {
 export function printResults(results: Result[]): void {
   const rows = [["case", "peer", "hoist ms", "peer ms", "ratio", "target", ""]];
   for (const r of results)
-    rows.push([r.name, r.peer, r.hoistMs.toFixed(1), r.peerMs.toFixed(1), `${r.ratio.toFixed(2)}x`, `<= ${r.target}x`, r.ratio <= r.target ? "ok" : "MISSED"]);
+    rows.push([
+      r.name,
+      r.peer,
+      r.hoistMs.toFixed(1),
+      r.peerMs.toFixed(1),
+      `${r.ratio.toFixed(2)}x`,
+      `<= ${r.target}x`,
+      r.ratio <= r.target ? "ok" : "MISSED",
+    ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+  for (const r of rows)
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    );
 }
 
 export function scratch(name: string): string {

@@ -11,7 +11,11 @@ const headers = ["/usr/include/node", "/usr/local/include/node"].find((d) => exi
 if (!headers) throw new Error("node_api.h not found: install Debian's libnode-dev (scripts/setup does)");
 if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
   mkdirSync(dirname(out), { recursive: true });
-  execFileSync("gcc", ["-O2", "-Wall", "-Werror", "-shared", "-fPIC", "-DNODE_GYP_MODULE_NAME=hoist", `-I${headers}`, src, "-o", out], { stdio: "inherit" });
+  execFileSync(
+    "gcc",
+    ["-O2", "-Wall", "-Werror", "-shared", "-fPIC", "-DNODE_GYP_MODULE_NAME=hoist", `-I${headers}`, src, "-o", out],
+    { stdio: "inherit" },
+  );
 }
 
 const esbuild = await import("esbuild");
@@ -28,5 +32,7 @@ await esbuild.build({
   sourcemap: false,
   chunkNames: "[name]-[hash]",
   logLevel: "warning",
-  banner: { js: "import{createRequire as __hoistRequire}from'node:module';const require=__hoistRequire(import.meta.url);" },
+  banner: {
+    js: "import{createRequire as __hoistRequire}from'node:module';const require=__hoistRequire(import.meta.url);",
+  },
 });

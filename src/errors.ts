@@ -42,7 +42,10 @@ export class HoistError extends Error {
 export class NotFoundError extends HoistError {
   readonly kind: string;
   readonly what: string;
-  constructor(kind: "image" | "container" | "object" | "layer" | "blob" | "manifest" | "network" | "volume", what: string) {
+  constructor(
+    kind: "image" | "container" | "object" | "layer" | "blob" | "manifest" | "network" | "volume",
+    what: string,
+  ) {
     super("NOT_FOUND", `No such ${kind}: ${what}`);
     this.name = "NotFoundError";
     this.kind = kind;

@@ -9,9 +9,24 @@ export interface Native {
   /** utimensat(AT_SYMLINK_NOFOLLOW) with exact nanoseconds (Node's utimes goes through a double). */
   lutimens(path: string, atimeSec: number, atimeNsec: number, mtimeSec: number, mtimeNsec: number): void;
   /** On the thread pool: a new file (O_CREAT|O_EXCL|O_NOFOLLOW) holding `data`, then fchown, fchmod, futimens. */
-  createFile(path: string, data: Buffer, mode: number, uid: number, gid: number, mtimeSec: number, mtimeNsec: number): Promise<void>;
+  createFile(
+    path: string,
+    data: Buffer,
+    mode: number,
+    uid: number,
+    gid: number,
+    mtimeSec: number,
+    mtimeNsec: number,
+  ): Promise<void>;
   /** On the thread pool: symlink, lchown, utimensat(AT_SYMLINK_NOFOLLOW). */
-  createSymlink(target: string, path: string, uid: number, gid: number, mtimeSec: number, mtimeNsec: number): Promise<void>;
+  createSymlink(
+    target: string,
+    path: string,
+    uid: number,
+    gid: number,
+    mtimeSec: number,
+    mtimeNsec: number,
+  ): Promise<void>;
   /** Non-blocking flock; false when another process holds it. */
   flock(fd: number, exclusive: boolean): boolean;
   funlock(fd: number): void;

@@ -14,7 +14,8 @@ function bigTar(dir: string): string {
   mkdirSync(join(root, "data/small"), { recursive: true });
   sh("tar", ["-xf", busyboxTar(), "-C", root]);
   writeFileSync(join(root, "data/big.bin"), randomBytes(64 << 20));
-  for (let i = 0; i < 2000; i++) writeFileSync(join(root, "data/small", `f${i}.txt`), `file ${i}\n`.repeat(1 + (i % 50)));
+  for (let i = 0; i < 2000; i++)
+    writeFileSync(join(root, "data/small", `f${i}.txt`), `file ${i}\n`.repeat(1 + (i % 50)));
   const out = join(dir, "big.tar");
   sh("tar", ["--numeric-owner", "-C", root, "-cf", out, "."]);
   rmSync(root, { recursive: true, force: true });
@@ -64,8 +65,14 @@ export function storeCases(): BenchCase[] {
         sh(hoistBin, ["--root", hroot, "import", big, "bench/big:latest"], { quiet: true });
         sh("podman", [...podmanArgs(dir), "import", big, "bench/big:latest"], { quiet: true });
       },
-      hoist: { before: () => rmSync(join(dir, "h-save.tar"), { force: true }), cmd: () => h("save", "-o", join(dir, "h-save.tar"), "bench/big:latest") },
-      other: { before: () => rmSync(join(dir, "p-save.tar"), { force: true }), cmd: () => p("save", "-o", join(dir, "p-save.tar"), "bench/big:latest") },
+      hoist: {
+        before: () => rmSync(join(dir, "h-save.tar"), { force: true }),
+        cmd: () => h("save", "-o", join(dir, "h-save.tar"), "bench/big:latest"),
+      },
+      other: {
+        before: () => rmSync(join(dir, "p-save.tar"), { force: true }),
+        cmd: () => p("save", "-o", join(dir, "p-save.tar"), "bench/big:latest"),
+      },
     },
     {
       name: "load 70 MB image",

@@ -19,7 +19,17 @@ const spec: CommandSpec = {
 };
 
 test("long, short, combined, =value and repeated flags", () => {
-  const { args, flags } = parseFlags(spec, ["-aq", "--name=x", "-e", "A=1", "-eB=2", "pos", "--count", "7", "-H=false"]);
+  const { args, flags } = parseFlags(spec, [
+    "-aq",
+    "--name=x",
+    "-e",
+    "A=1",
+    "-eB=2",
+    "pos",
+    "--count",
+    "7",
+    "-H=false",
+  ]);
   assert.deepEqual(args, ["pos"]);
   assert.equal(flags.bool("all"), true);
   assert.equal(flags.bool("quiet"), true);
@@ -40,7 +50,10 @@ test("-- ends flags; stopAtFirstArg keeps the rest verbatim", () => {
 });
 
 test("unknown flags and missing values are usage errors (exit 125)", () => {
-  assert.throws(() => parseFlags(spec, ["--nope"]), (e: unknown) => e instanceof UsageError && e.message === "unknown flag: --nope" && e.exitCode === 125);
+  assert.throws(
+    () => parseFlags(spec, ["--nope"]),
+    (e: unknown) => e instanceof UsageError && e.message === "unknown flag: --nope" && e.exitCode === 125,
+  );
   assert.throws(() => parseFlags(spec, ["-z"]), /unknown shorthand flag: 'z' in -z/);
   assert.throws(() => parseFlags(spec, ["--name"]), /flag needs an argument: --name/);
   assert.throws(() => parseFlags(spec, ["--count", "x"]), /invalid argument "x"/);
@@ -48,7 +61,7 @@ test("unknown flags and missing values are usage errors (exit 125)", () => {
 
 test("help lists options", () => {
   const h = helpText(spec);
-  assert.match(h, /Usage:  hoist demo \[OPTIONS\] ARG/);
+  assert.match(h, /Usage: {2}hoist demo \[OPTIONS\] ARG/);
   assert.match(h, /-a, --all\s+All/);
   assert.match(h, /--count int\s+Count \(default 3\)/);
 });

@@ -12,7 +12,9 @@ export interface ParseResult {
 function parseBool(v: string, flag: string): boolean {
   if (/^(1|t|true|TRUE|True)$/.test(v)) return true;
   if (/^(0|f|false|FALSE|False)$/.test(v)) return false;
-  throw new UsageError(`invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
+  throw new UsageError(
+    `invalid argument "${v}" for "--${flag}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`,
+  );
 }
 
 export function parseFlags(spec: CommandSpec, argv: string[], commandPath = spec.name): ParseResult {
@@ -29,7 +31,10 @@ export function parseFlags(spec: CommandSpec, argv: string[], commandPath = spec
         return;
       case "int": {
         if (raw === undefined || !/^-?\d+$/.test(raw))
-          throw new UsageError(`invalid argument "${raw ?? ""}" for "${display}" flag: strconv.ParseInt: parsing "${raw ?? ""}": invalid syntax`, commandPath);
+          throw new UsageError(
+            `invalid argument "${raw ?? ""}" for "${display}" flag: strconv.ParseInt: parsing "${raw ?? ""}": invalid syntax`,
+            commandPath,
+          );
         values.set(f.name, Number(raw));
         return;
       }
@@ -106,7 +111,8 @@ export function parseFlags(spec: CommandSpec, argv: string[], commandPath = spec
 /** Docker's help text for a command. */
 export function helpText(spec: CommandSpec, prog = "hoist"): string {
   const lines = [``, `Usage:  ${prog} ${spec.usage}`, ``, spec.description, ``];
-  if (spec.aliases?.length) lines.push(`Aliases:`, `  ${[spec.name, ...spec.aliases].map((a) => `${prog} ${a}`).join(", ")}`, ``);
+  if (spec.aliases?.length)
+    lines.push(`Aliases:`, `  ${[spec.name, ...spec.aliases].map((a) => `${prog} ${a}`).join(", ")}`, ``);
   const visible = [...spec.flags.filter((f) => !f.hidden), helpFlag];
   if (visible.length) {
     lines.push("Options:");
@@ -117,7 +123,10 @@ export function helpText(spec: CommandSpec, prog = "hoist"): string {
     });
     const width = Math.max(...left.map((l) => l.length)) + 3;
     visible.forEach((f, i) => {
-      const def = f.default !== undefined && f.type !== "bool" && f.default !== "" ? ` (default ${JSON.stringify(f.default)})` : "";
+      const def =
+        f.default !== undefined && f.type !== "bool" && f.default !== ""
+          ? ` (default ${JSON.stringify(f.default)})`
+          : "";
       lines.push(`${(left[i] as string).padEnd(width)}${f.description}${def}`);
     });
   }

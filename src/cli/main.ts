@@ -104,8 +104,7 @@ function parseGlobals(argv: string[]): Globals {
       const v = argv[++i];
       if (v === undefined) throw new UsageError("flag needs an argument: --root", "");
       g.root = v;
-    }
-    else if (a.startsWith("--root=")) g.root = a.slice(7);
+    } else if (a.startsWith("--root=")) g.root = a.slice(7);
     else if (a === "-D" || a === "--debug") g.debug = true;
     else if (a === "-v" || a === "--version") return { ...g, rest: ["version", "--short-banner"] };
     else if (a.startsWith("-") && a !== "-h" && a !== "--help") throw new UsageError(`unknown flag: ${a}`, "");
@@ -120,7 +119,8 @@ function findCommand(words: string[]): { path: string; loader: Loader; rest: str
   const second = words[1];
   if (first !== undefined && second !== undefined && commands[`${first} ${second}`])
     return { path: `${first} ${second}`, loader: commands[`${first} ${second}`] as Loader, rest: words.slice(2) };
-  if (first !== undefined && commands[first]) return { path: first, loader: commands[first] as Loader, rest: words.slice(1) };
+  if (first !== undefined && commands[first])
+    return { path: first, loader: commands[first] as Loader, rest: words.slice(1) };
   return undefined;
 }
 
@@ -170,7 +170,14 @@ export async function main(argv: string[]): Promise<number> {
     const onSignal = (): void => controller.abort(new HoistError("INTERNAL", "interrupted"));
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
-    const ctx: Context = { io, command: found.path, root: g.root ?? process.env.HOIST_ROOT ?? defaultRoot(), env: process.env, signal: controller.signal, debug };
+    const ctx: Context = {
+      io,
+      command: found.path,
+      root: g.root ?? process.env.HOIST_ROOT ?? defaultRoot(),
+      env: process.env,
+      signal: controller.signal,
+      debug,
+    };
     const code = await mod.run(ctx, args, flags);
     return code ?? 0;
   } catch (e) {
@@ -184,7 +191,8 @@ function checkArgs(mod: CommandModule, path: string, n: number): void {
   let want: string | undefined;
   if (a.exact !== undefined && n !== a.exact) want = `exactly ${a.exact} argument${a.exact === 1 ? "" : "s"}`;
   else if (a.min !== undefined && n < a.min) want = `at least ${a.min} argument${a.min === 1 ? "" : "s"}`;
-  else if (a.max !== undefined && n > a.max) want = a.max === 0 ? "no arguments" : `at most ${a.max} argument${a.max === 1 ? "" : "s"}`;
+  else if (a.max !== undefined && n > a.max)
+    want = a.max === 0 ? "no arguments" : `at most ${a.max} argument${a.max === 1 ? "" : "s"}`;
   if (want === undefined) return;
   const err = new HoistError(
     "INVALID_ARGUMENT",
@@ -195,7 +203,12 @@ function checkArgs(mod: CommandModule, path: string, n: number): void {
 
 function reportError(io: Io, e: unknown, path: string, debug: boolean): number {
   if (e instanceof UsageError) {
-    io.err(`${e.message}\nSee 'hoist ${e.command || path}${e.command || path ? " " : ""}--help'.\n`.replace("hoist  --help", "hoist --help"));
+    io.err(
+      `${e.message}\nSee 'hoist ${e.command || path}${e.command || path ? " " : ""}--help'.\n`.replace(
+        "hoist  --help",
+        "hoist --help",
+      ),
+    );
     return e.exitCode;
   }
   if (e instanceof HoistError) {

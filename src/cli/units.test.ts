@@ -14,7 +14,7 @@ test("humanSize matches go-units HumanSizeWithPrecision", () => {
 });
 
 test("goG", () => {
-  assert.equal(goG(1.10, 3), "1.1");
+  assert.equal(goG(1.1, 3), "1.1");
   assert.equal(goG(0.00001234, 3), "1.23e-05");
   assert.equal(goG(12.345, 4), "12.35");
 });

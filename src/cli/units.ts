@@ -71,6 +71,7 @@ export function ago(iso: string | undefined, now = Date.now()): string {
 export function parseSize(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?$/i.exec(s.trim());
   if (!m) throw new Error(`invalid size: '${s}'`);
-  const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 }[(m[2] ?? "").toLowerCase()] ?? 1;
+  const mult =
+    { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 }[(m[2] ?? "").toLowerCase()] ?? 1;
   return Math.round(Number(m[1]) * mult);
 }

@@ -1,5 +1,5 @@
 // copy(source, sink): the one path by which images move between transports.
-import { compose, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { HoistError } from "../errors.ts";
 import { MediaType, type Digest } from "../oci/index.ts";
 import type { CopyEvent, ImageSink, ImageSource, LayerRef, SourceImage } from "../transports/types.ts";
@@ -37,11 +37,13 @@ export async function copy(source: ImageSource, sink: ImageSink, options: CopyOp
           continue;
         }
         onEvent?.({ type: "layer-start", layer });
-        // compose() carries errors both ways (a failing source or a digest mismatch reaches the sink).
-        let blob: Readable = compose(
-          await image.openLayer(layer, signal ? { signal } : {}),
-          verifyDigest(layer.descriptor.digest, layer.descriptor.size),
-        ) as unknown as Readable;
+        // Errors travel both ways: a failing source destroys the verifier, and a digest mismatch stays on the
+        // verifier's errored state for the sink to see even if it has not started reading yet.
+        const raw = await image.openLayer(layer, signal ? { signal } : {});
+        const verify = verifyDigest(layer.descriptor.digest, layer.descriptor.size);
+        raw.on("error", (e) => verify.destroy(e));
+        verify.on("error", () => undefined);
+        let blob: Readable = raw.pipe(verify);
         if (sink.capabilities.wantsUncompressed && layer.compression !== "none") blob = (await decompress(blob)).stream;
         await sink.putLayer(target, blob, signal ? { signal } : {});
         done.add(key);
@@ -63,7 +65,9 @@ export async function copy(source: ImageSource, sink: ImageSink, options: CopyOp
     await sink.abort().catch(() => undefined);
     await source.close().catch(() => undefined);
     if (e instanceof HoistError) throw e;
-    throw new HoistError("IO", `copying from ${source.description} to ${sink.description}: ${(e as Error).message}`, { cause: e });
+    throw new HoistError("IO", `copying from ${source.description} to ${sink.description}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 

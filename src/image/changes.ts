@@ -3,7 +3,18 @@
 import { HoistError } from "../errors.ts";
 import type { ContainerConfig } from "../oci/index.ts";
 
-const allowed = new Set(["CMD", "ENTRYPOINT", "ENV", "WORKDIR", "EXPOSE", "LABEL", "USER", "VOLUME", "STOPSIGNAL", "ONBUILD"]);
+const allowed = new Set([
+  "CMD",
+  "ENTRYPOINT",
+  "ENV",
+  "WORKDIR",
+  "EXPOSE",
+  "LABEL",
+  "USER",
+  "VOLUME",
+  "STOPSIGNAL",
+  "ONBUILD",
+]);
 
 function fail(change: string, why: string): never {
   throw new HoistError("INVALID_ARGUMENT", `${why}: ${change}`);
@@ -72,7 +83,8 @@ export function applyChanges(config: ContainerConfig, changes: string[]): Contai
     if (!m) fail(change, "empty change");
     const instr = (m[1] ?? "").toUpperCase();
     const rest = m[2] ?? "";
-    if (!allowed.has(instr)) throw new HoistError("INVALID_ARGUMENT", `${instr.toLowerCase()} is not a valid change command`);
+    if (!allowed.has(instr))
+      throw new HoistError("INVALID_ARGUMENT", `${instr.toLowerCase()} is not a valid change command`);
     const shell = out.Shell ?? ["/bin/sh", "-c"];
     switch (instr) {
       case "CMD":
@@ -95,7 +107,9 @@ export function applyChanges(config: ContainerConfig, changes: string[]): Contai
         out.Labels = { ...(out.Labels ?? {}), ...Object.fromEntries(keyValues(rest, change)) };
         break;
       case "WORKDIR":
-        out.WorkingDir = rest.trim().startsWith("/") ? rest.trim() : `${(out.WorkingDir ?? "/").replace(/\/$/, "")}/${rest.trim()}`;
+        out.WorkingDir = rest.trim().startsWith("/")
+          ? rest.trim()
+          : `${(out.WorkingDir ?? "/").replace(/\/$/, "")}/${rest.trim()}`;
         break;
       case "USER":
         out.User = rest.trim();
@@ -115,7 +129,8 @@ export function applyChanges(config: ContainerConfig, changes: string[]): Contai
       case "VOLUME": {
         const vols = { ...(out.Volumes ?? {}) };
         const list = execOrShell(rest, []);
-        for (const v of list.length === 1 && !rest.trim().startsWith("[") ? (list[0] ?? "").split(/\s+/) : list) vols[v] = {};
+        for (const v of list.length === 1 && !rest.trim().startsWith("[") ? (list[0] ?? "").split(/\s+/) : list)
+          vols[v] = {};
         out.Volumes = vols;
         break;
       }
@@ -128,7 +143,18 @@ export function applyChanges(config: ContainerConfig, changes: string[]): Contai
 }
 
 /** Go's ImageConfig field order (image-spec), then docker's extra fields; empty fields left out as Go's omitempty does. */
-const configOrder = ["User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes", "WorkingDir", "Labels", "StopSignal", "ArgsEscaped"];
+const configOrder = [
+  "User",
+  "ExposedPorts",
+  "Env",
+  "Entrypoint",
+  "Cmd",
+  "Volumes",
+  "WorkingDir",
+  "Labels",
+  "StopSignal",
+  "ArgsEscaped",
+];
 
 export function canonicalContainerConfig(config: ContainerConfig): ContainerConfig {
   const out: ContainerConfig = {};

@@ -1,6 +1,11 @@
 // `import`: a root filesystem tarball becomes a one-layer image.
-import type { Readable } from "node:stream";
-import { MediaType, type Digest, type ImageConfig } from "../oci/index.ts";
+import { createReadStream } from "node:fs";
+import { Writable, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { isHoistError } from "../errors.ts";
+import { MediaType, digestHex, type ContainerConfig, type Digest, type ImageConfig } from "../oci/index.ts";
+import { decompress, digesting } from "../streams/index.ts";
+import type { LayerRef } from "../transports/types.ts";
 import type { Store } from "../store/index.ts";
 import { StoreSink } from "../transports/store/index.ts";
 import { applyChanges, canonicalContainerConfig } from "./changes.ts";
@@ -15,13 +20,51 @@ export interface ImportOptions {
   created?: string;
 }
 
-export async function importImage(store: Store, input: Readable, options: ImportOptions): Promise<Digest> {
-  const changes = options.changes ?? [];
+/** Import a tarball from a stream, or from a file path (then a layer the store already has is not extracted again). */
+export async function importImage(store: Store, input: Readable | string, options: ImportOptions): Promise<Digest> {
   // Validate the changes before reading anything, so bad input stores nothing.
-  const containerConfig = applyChanges({}, changes);
+  const containerConfig = applyChanges({}, options.changes ?? []);
+  if (typeof input === "string") {
+    const known = await knownLayer(store, input, options.signal);
+    if (known) {
+      try {
+        return await importWith(store, known, containerConfig, options);
+      } catch (e) {
+        // The layer was removed by another process meanwhile: import it for real.
+        if (!isHoistError(e, "CONFLICT")) throw e;
+      }
+    }
+    return importWith(store, createReadStream(input, { highWaterMark: 1 << 20 }), containerConfig, options);
+  }
+  return importWith(store, input, containerConfig, options);
+}
+
+/** The stored layer a tarball file holds, found by hashing it (cheap) instead of extracting it (not cheap). */
+async function knownLayer(store: Store, path: string, signal?: AbortSignal): Promise<LayerRef | undefined> {
+  const blob = digesting();
+  const plain = await decompress(createReadStream(path, { highWaterMark: 1 << 20 }).pipe(blob));
+  const diff = digesting();
+  await pipeline(plain.stream, diff, new Writable({ write: (_c, _e, cb) => cb() }), signal ? { signal } : {});
+  const rec = store.state().layers[digestHex(diff.digest())];
+  const stored = rec?.blobs.find((b) => b.digest === blob.digest());
+  if (!rec || !stored) return undefined;
+  return {
+    descriptor: { mediaType: stored.mediaType, digest: stored.digest, size: stored.size },
+    diffId: rec.diffId,
+    compression: stored.compression,
+    uncompressedSize: rec.tarSize,
+  };
+}
+
+async function importWith(
+  store: Store,
+  input: Readable | LayerRef,
+  containerConfig: ContainerConfig,
+  options: ImportOptions,
+): Promise<Digest> {
   const sink = new StoreSink(store);
   try {
-    const layer = await sink.ingestLayer(input, MediaType.ociLayer, options.signal);
+    const layer = "diffId" in input ? input : await sink.ingestLayer(input, MediaType.ociLayer, options.signal);
     const created = options.created ?? new Date().toISOString();
     const config: ImageConfig = {
       created,
@@ -31,7 +74,11 @@ export async function importImage(store: Store, input: Readable, options: Import
       rootfs: { type: "layers", diff_ids: [layer.diffId] },
       history: [{ created, comment: options.comment }],
     };
-    const id = await sink.putImage({ config: Buffer.from(JSON.stringify(config)), layers: [layer], names: options.names });
+    const id = await sink.putImage({
+      config: Buffer.from(JSON.stringify(config)),
+      layers: [layer],
+      names: options.names,
+    });
     await sink.commit();
     return id;
   } catch (e) {

@@ -42,7 +42,10 @@ export function dockerConfig(c: ContainerConfig | undefined): Record<string, unk
 }
 
 export function inspectImage(store: Store, img: ImageRecord): Record<string, unknown> {
-  const config = JSON.parse(store.readBlob(img.id).toString("utf8")) as ImageConfig & { comment?: string; docker_version?: string };
+  const config = JSON.parse(store.readBlob(img.id).toString("utf8")) as ImageConfig & {
+    comment?: string;
+    docker_version?: string;
+  };
   const dirs = img.layers.map((d) => store.layerDiffDir(d)).reverse();
   const [upper, ...lower] = dirs;
   const graphData: Record<string, string> = {};

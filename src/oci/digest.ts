@@ -12,7 +12,8 @@ const grammar = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 export function parseDigest(s: string): Digest {
   if (!isDigest(s)) {
     const alg = s.split(":")[0] ?? "";
-    if (grammar.test(s) && !(alg in algorithms)) throw new HoistError("DIGEST_INVALID", `unsupported digest algorithm: ${s}`);
+    if (grammar.test(s) && !(alg in algorithms))
+      throw new HoistError("DIGEST_INVALID", `unsupported digest algorithm: ${s}`);
     throw new HoistError("DIGEST_INVALID", `invalid digest: ${JSON.stringify(s)}`);
   }
   return s;

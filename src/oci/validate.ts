@@ -44,7 +44,10 @@ export function parseManifest(bytes: Uint8Array | string): Manifest {
   const doc = parseJson(bytes, "manifest");
   const mt = sniffMediaType(doc);
   if (mt === MediaType.dockerManifestV1 || mt === MediaType.dockerManifestV1Signed)
-    throw new HoistError("UNSUPPORTED", "Docker Image manifest version 2, schema 1 is not supported: re-push the image with a current client");
+    throw new HoistError(
+      "UNSUPPORTED",
+      "Docker Image manifest version 2, schema 1 is not supported: re-push the image with a current client",
+    );
   if (!isManifestType(mt)) fail("manifest", `unexpected mediaType ${JSON.stringify(mt)}`);
   if (doc.schemaVersion !== 2) fail("manifest", "schemaVersion must be 2");
   validateDescriptor(doc.config, "manifest config");
@@ -67,6 +70,7 @@ export function parseImageConfig(bytes: Uint8Array | string): ImageConfig {
   const doc = parseJson(bytes, "image config");
   if (!isObject(doc.rootfs) || !Array.isArray(doc.rootfs.diff_ids)) fail("image config", "missing rootfs.diff_ids");
   for (const d of doc.rootfs.diff_ids) if (!isDigest(d)) fail("image config", `bad diff_id ${JSON.stringify(d)}`);
-  if (typeof doc.architecture !== "string" || typeof doc.os !== "string") fail("image config", "missing architecture or os");
+  if (typeof doc.architecture !== "string" || typeof doc.os !== "string")
+    fail("image config", "missing architecture or os");
   return doc as unknown as ImageConfig;
 }

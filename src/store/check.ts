@@ -75,7 +75,12 @@ export async function checkStore(paths: StorePaths, state: StoreState, repair: b
       if (!state.layers[l.slice(7)]) broken.push(`layer ${l} is not in the store`);
       else if (brokenLayers.has(l.slice(7))) broken.push(`layer ${l} is damaged`);
     }
-    for (const b of broken) problems.push({ kind: b.includes("not in the store") ? "layer-record-missing" : "blob-missing", what: img.id, detail: `image ${img.id.slice(7, 19)}: ${b}` });
+    for (const b of broken)
+      problems.push({
+        kind: b.includes("not in the store") ? "layer-record-missing" : "blob-missing",
+        what: img.id,
+        detail: `image ${img.id.slice(7, 19)}: ${b}`,
+      });
     if (broken.length) brokenImages.push(img.id);
   }
   const removedImages: Digest[] = [];
@@ -91,7 +96,13 @@ export async function checkStore(paths: StorePaths, state: StoreState, repair: b
     }
     collectGarbage(paths, state);
   }
-  return { problems, blobs, layers: Object.keys(state.layers).length, images: Object.keys(state.images).length, removedImages };
+  return {
+    problems,
+    blobs,
+    layers: Object.keys(state.layers).length,
+    images: Object.keys(state.images).length,
+    removedImages,
+  };
 }
 
 function safeList(dir: string): string[] {

@@ -7,7 +7,8 @@ import type { ImageRecord, StoreState } from "./state.ts";
 /** "busybox" → "docker.io/library/busybox:latest". Throws the grammar's error for invalid names. */
 export function normalizeTagged(s: string): string {
   const ref = parseNormalizedNamed(s);
-  if (ref.digest !== undefined) throw new HoistError("INVALID_REFERENCE", `refusing to create a tag with a digest reference`);
+  if (ref.digest !== undefined)
+    throw new HoistError("INVALID_REFERENCE", `refusing to create a tag with a digest reference`);
   return toString(ref.tag === undefined ? { ...ref, tag: "latest" } : ref);
 }
 

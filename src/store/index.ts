@@ -2,7 +2,16 @@ export { Store } from "./store.ts";
 export { Staging, cleanupStaging } from "./staging.ts";
 export type { StagedBlob } from "./staging.ts";
 export type { ImageRecord, LayerRecord, LayerBlob, StoreState } from "./state.ts";
-export { findImage, getImage, normalizeTagged, setName, removeName, childrenOf, repositoryOf, tagOf } from "./images.ts";
+export {
+  findImage,
+  getImage,
+  normalizeTagged,
+  setName,
+  removeName,
+  childrenOf,
+  repositoryOf,
+  tagOf,
+} from "./images.ts";
 export { collectGarbage, referenced } from "./gc.ts";
 export type { GcResult } from "./gc.ts";
 export { storePaths } from "./paths.ts";

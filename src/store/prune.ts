@@ -24,9 +24,13 @@ export function pruneImages(paths: StorePaths, state: StoreState, options: Prune
   const result: PruneResult = { untagged: [], deleted: [], reclaimed: 0 };
   const candidate = (img: ImageRecord): boolean =>
     (options.all || img.names.length === 0) && !options.inUse?.has(img.id) && (options.filter?.(img) ?? true);
-  const initial = new Set(Object.values(state.images).filter(candidate).map((i) => i.id));
+  const initial = new Set(
+    Object.values(state.images)
+      .filter(candidate)
+      .map((i) => i.id),
+  );
   // Remove leaves first so parents become removable once their children are gone.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const parents = new Set(Object.values(state.images).map((i) => i.parent));
     for (const img of Object.values(state.images)) {
@@ -43,7 +47,11 @@ export function pruneImages(paths: StorePaths, state: StoreState, options: Prune
 }
 
 /** `label=k`, `label=k=v`, `label!=…`, `until=…` filters for prune. */
-export function pruneFilter(filters: Map<string, string[]>, labelsOf: (img: ImageRecord) => Record<string, string>, untilMs: (v: string) => number): (img: ImageRecord) => boolean {
+export function pruneFilter(
+  filters: Map<string, string[]>,
+  labelsOf: (img: ImageRecord) => Record<string, string>,
+  untilMs: (v: string) => number,
+): (img: ImageRecord) => boolean {
   const tests: ((img: ImageRecord) => boolean)[] = [];
   for (const [key, values] of filters) {
     for (const v of values) {

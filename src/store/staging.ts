@@ -1,7 +1,18 @@
 // A per-process staging area under tmp/: blobs and extracted layers are written here first, then renamed
 // into place under the store lock. A staging area whose owner died (its flock is free) is removed by the
 // next mutation, so a kill -9 at any moment leaves nothing visible and nothing that lingers.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, constants, unlinkSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  constants,
+  unlinkSync,
+} from "node:fs";
 import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
@@ -51,7 +62,11 @@ export class Staging {
   }
 
   /** Stream a blob into the staging area, hashing it; verify against `expected` when given. */
-  async writeBlob(source: Readable, expected?: { digest: Digest; size?: number }, signal?: AbortSignal): Promise<StagedBlob> {
+  async writeBlob(
+    source: Readable,
+    expected?: { digest: Digest; size?: number },
+    signal?: AbortSignal,
+  ): Promise<StagedBlob> {
     const tmp = this.scratch("blob");
     const hash = createHash("sha256");
     let size = 0;
@@ -62,11 +77,22 @@ export class Staging {
         cb(null, chunk);
       },
     });
-    await pipeline(source, tap, createWriteStream(tmp, { flush: true, highWaterMark: 1 << 20 }), signal ? { signal } : {});
+    await pipeline(
+      source,
+      tap,
+      createWriteStream(tmp, { flush: true, highWaterMark: 1 << 20 }),
+      signal ? { signal } : {},
+    );
     const digest = `sha256:${hash.digest("hex")}` as Digest;
-    if (expected && (expected.digest !== digest || (expected.size !== undefined && expected.size >= 0 && expected.size !== size))) {
+    if (
+      expected &&
+      (expected.digest !== digest || (expected.size !== undefined && expected.size >= 0 && expected.size !== size))
+    ) {
       rmSync(tmp, { force: true });
-      throw new HoistError("DIGEST_INVALID", `blob digest mismatch: expected ${expected.digest} (${expected.size ?? "?"} bytes), got ${digest} (${size} bytes)`);
+      throw new HoistError(
+        "DIGEST_INVALID",
+        `blob digest mismatch: expected ${expected.digest} (${expected.size ?? "?"} bytes), got ${digest} (${size} bytes)`,
+      );
     }
     return this.adopt(tmp, digest, size);
   }

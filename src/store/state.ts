@@ -64,10 +64,14 @@ export function readState(path: string): StoreState {
   }
   try {
     const s = JSON.parse(text) as StoreState;
-    if (s.version !== 1 || typeof s.images !== "object" || typeof s.layers !== "object") throw new Error("unknown format");
+    if (s.version !== 1 || typeof s.images !== "object" || typeof s.layers !== "object")
+      throw new Error("unknown format");
     return s;
   } catch (e) {
-    throw new HoistError("CORRUPT", `store index ${path} is unreadable: ${(e as Error).message} (run \`hoist system check --repair\`)`);
+    throw new HoistError(
+      "CORRUPT",
+      `store index ${path} is unreadable: ${(e as Error).message} (run \`hoist system check --repair\`)`,
+    );
   }
 }
 

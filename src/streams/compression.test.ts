@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { Readable } from "node:stream";
 import { test } from "node:test";
 import zlib from "node:zlib";
 import { isHoistError } from "../errors.ts";
-import { compress, decompress, detectCompression, peek } from "./compression.ts";
+import { compress, decompress, decompressor, detectCompression, peek } from "./compression.ts";
 import { chunked, collect } from "./test-helpers.ts";
 
 const plain = Buffer.from("layer data ".repeat(50_000));
@@ -39,6 +40,36 @@ test("decompress accepts concatenated gzip members and empty input", async () =>
   const empty = await decompress(Readable.from([], { objectMode: false }));
   assert.equal(empty.compression, "none");
   assert.equal((await collect(empty.stream)).length, 0);
+});
+
+test("zstd: every frame is decoded and skippable frames are skipped (Node's decoder alone stops after one)", async () => {
+  const skippable = Buffer.alloc(12);
+  skippable.writeUInt32LE(0x184d2a5e, 0);
+  skippable.writeUInt32LE(4, 4);
+  const parts = [plain.subarray(0, 1000), plain.subarray(1000, 300_000), plain.subarray(300_000)];
+  const packed = Buffer.concat([skippable, ...parts.flatMap((p) => [zlib.zstdCompressSync(p), skippable])]);
+  const { compression, stream } = await decompress(chunked(packed, 777));
+  assert.equal(compression, "zstd");
+  assert.deepEqual(await collect(stream), plain);
+  const duplex = decompressor("zstd");
+  chunked(packed, 5000).pipe(duplex);
+  assert.deepEqual(await collect(duplex), plain);
+  await assert.rejects(collect((await decompress(chunked(packed.subarray(0, packed.length - 30), 777))).stream), (e) =>
+    isHoistError(e, "BAD_ARCHIVE"),
+  );
+});
+
+test("zstd: the zstd tool's multi-frame output with checksums decodes", async (t) => {
+  let packed: Buffer;
+  try {
+    const one = execFileSync("zstd", ["-c", "-3", "--check"], { input: plain.subarray(0, 200_000) });
+    const two = execFileSync("zstd", ["-c", "-19", "--no-check"], { input: plain.subarray(200_000) });
+    packed = Buffer.concat([one, two]);
+  } catch {
+    t.skip("the zstd tool is not installed");
+    return;
+  }
+  assert.deepEqual(await collect((await decompress(chunked(packed, 4096))).stream), plain);
 });
 
 test("truncated or corrupt compressed data fails as BAD_ARCHIVE", async () => {

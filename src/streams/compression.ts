@@ -1,9 +1,10 @@
 // Compression: detect gzip/zstd from magic bytes, decompress and compress as streams.
-import { PassThrough } from "node:stream";
-import type { Readable, Transform } from "node:stream";
+import { Duplex, PassThrough, Readable } from "node:stream";
+import type { Transform } from "node:stream";
 import zlib from "node:zlib";
 import { HoistError } from "../errors.ts";
 import type { Compression } from "../oci/media-types.ts";
+import { zstdFrames } from "./zstd.ts";
 
 /** What the magic bytes say; bzip2 and xz are recognised only to be refused with a clear error. */
 export type DetectedCompression = Compression | "bzip2" | "xz";
@@ -57,11 +58,10 @@ export async function peek(input: Readable, n: number): Promise<Buffer> {
   return head;
 }
 
-/** A decompressing transform for a compression ("none" gives a pass-through). */
-export function decompressor(compression: Compression): Transform {
-  const opts = { chunkSize: CHUNK };
-  if (compression === "gzip") return zlib.createGunzip(opts);
-  if (compression === "zstd") return zlib.createZstdDecompress(opts);
+/** A decompressing transform for a compression ("none" gives a pass-through); zstd decodes every frame. */
+export function decompressor(compression: Compression): Duplex {
+  if (compression === "gzip") return zlib.createGunzip({ chunkSize: CHUNK });
+  if (compression === "zstd") return Duplex.from(zstdFrames);
   return new PassThrough({ highWaterMark: HIGH_WATER });
 }
 
@@ -88,6 +88,12 @@ export async function decompress(input: Readable): Promise<{ compression: Compre
     throw new HoistError("UNSUPPORTED", `${detected}-compressed content is not supported (use gzip or zstd)`);
   }
   if (detected === "none") return { compression: "none", stream: input };
+  if (detected === "zstd") {
+    return {
+      compression: "zstd",
+      stream: Readable.from(zstdFrames(input), { objectMode: false, highWaterMark: HIGH_WATER }),
+    };
+  }
   return { compression: detected, stream: chain(input, decompressor(detected), detected) };
 }
 
@@ -98,7 +104,7 @@ export function compress(input: Readable, compression: Compression, options: Com
 }
 
 /** input → transform → a pass-through the caller reads; errors reach the caller, codec errors as BAD_ARCHIVE. */
-function chain(input: Readable, transform: Transform, what: string): Readable {
+function chain(input: Readable, transform: Duplex, what: string): Readable {
   const out = new PassThrough({ highWaterMark: HIGH_WATER });
   input.on("error", (e) => out.destroy(e));
   transform.on("error", (e) => out.destroy(codecError(e, what)));

@@ -171,6 +171,22 @@ test("a symlink entry replacing a file does not let a later entry write through 
   assert.deepEqual(fs.readdirSync(outside), []);
 });
 
+test("replacing a hardlink or a symlink never writes through it", async (t) => {
+  const outside = path.join(tempDir(t), "victim");
+  fs.writeFileSync(outside, "untouched");
+  const { dest } = await extract(t, [
+    file("a", "original"),
+    { name: "b", type: "hardlink", linkname: "a" },
+    file("b", "replacement"),
+    { name: "s", type: "symlink", linkname: outside },
+    file("s", "not through the link"),
+  ]);
+  assert.equal(fs.readFileSync(path.join(dest, "a"), "utf8"), "original");
+  assert.equal(fs.readFileSync(path.join(dest, "b"), "utf8"), "replacement");
+  assert.equal(fs.readFileSync(path.join(dest, "s"), "utf8"), "not through the link");
+  assert.equal(fs.readFileSync(outside, "utf8"), "untouched");
+});
+
 test("hardlinks must point at a non-directory already in the layer", async (t) => {
   const h = (linkname: string): E => ({ name: "h", type: "hardlink", linkname });
   await refused(t, [h("../../etc/passwd")], "UNSAFE_PATH", /"h".*escapes/);

@@ -133,39 +133,36 @@ export class OverlayTree {
       this.#dirTimes.set(rel, h.mtime);
       return;
     }
-    let linkTarget = "";
-    if (h.type === "hardlink") {
-      linkTarget = this.#hardlinkTarget(rel, h);
-      await this.#jobs.waitFor(linkTarget);
-    }
+    const linkTarget = h.type === "hardlink" ? await this.#hardlinkTarget(rel, h) : "";
     if (existing !== undefined) {
-      if (existing === "dir") await this.#jobs.drain();
-      else await this.#jobs.waitFor(rel);
+      if (existing === "dir" && linkTarget.startsWith(`${rel}/`)) throw unsafe(h, "hardlink into a replaced directory");
+      await (existing === "dir" ? this.#jobs.drain() : this.#jobs.waitFor(rel));
       this.#remove(rel);
     }
+    await this.#make(rel, entry, existing, linkTarget);
+  }
+
+  async #make(rel: string, entry: TarEntry, replaced: Kind | undefined, linkTarget: string): Promise<void> {
+    const h = entry.header;
     const abs = this.#abs(rel);
     switch (h.type) {
       case "directory":
         makeDir(abs, attrs(h), this.counters);
-        if (existing === "whiteout") native().lsetxattr(abs, OPAQUE_XATTR, OPAQUE_VALUE);
+        if (replaced === "whiteout") native().lsetxattr(abs, OPAQUE_XATTR, OPAQUE_VALUE);
         this.#dirTimes.set(rel, h.mtime);
         this.#nodes.set(rel, "dir");
         return;
       case "file":
         this.#nodes.set(rel, "file");
-        await this.#writeFile(rel, abs, entry);
-        return;
-      case "symlink":
+        return this.#writeFile(rel, abs, entry);
+      case "symlink": {
         this.#nodes.set(rel, "symlink");
-        await this.#jobs.add(
-          rel,
-          async () => {
-            await native().createSymlink(h.linkname, abs, h.uid, h.gid, h.mtime.sec, h.mtime.nsec);
-            setXattrs(abs, h.xattrs, this.counters);
-          },
-          (e) => failure(h, e),
-        );
-        return;
+        const job = async () => {
+          await native().createSymlink(h.linkname, abs, h.uid, h.gid, h.mtime.sec, h.mtime.nsec);
+          setXattrs(abs, h.xattrs, this.counters);
+        };
+        return this.#jobs.add(rel, job, (e) => failure(h, e));
+      }
       case "hardlink":
         fs.linkSync(this.#abs(linkTarget), abs);
         this.#nodes.set(rel, this.#nodes.get(linkTarget) as Kind);
@@ -205,18 +202,16 @@ export class OverlayTree {
     finishFile(fd, abs, attrs(h), this.counters);
   }
 
-  /** A hardlink may only point at a non-directory this layer already holds. */
-  #hardlinkTarget(rel: string, h: TarHeader): string {
+  /** A hardlink may only point at a non-directory this layer already holds (waited for, if in flight). */
+  async #hardlinkTarget(rel: string, h: TarHeader): Promise<string> {
     const target = cleanEntryPath(h.linkname, h.name);
     const kind = this.#nodes.get(target);
     if (target === rel) throw unsafe(h, "hardlink to itself");
-    if (kind === undefined || kind === "whiteout") {
-      throw unsafe(
-        h,
-        `hardlink target ${JSON.stringify(h.linkname)} is not in the layer (outside it, or not extracted yet)`,
-      );
-    }
-    if (kind === "dir") throw unsafe(h, `hardlink target ${JSON.stringify(h.linkname)} is a directory`);
+    const what = `hardlink target ${JSON.stringify(h.linkname)}`;
+    if (kind === undefined || kind === "whiteout")
+      throw unsafe(h, `${what} is not in the layer (outside it, or not yet)`);
+    if (kind === "dir") throw unsafe(h, `${what} is a directory`);
+    await this.#jobs.waitFor(target);
     return target;
   }
 

@@ -76,7 +76,8 @@ function convert(s: State, type: ParamType, v: unknown, node: At): unknown {
 }
 
 function notAFunction(s: State, args: readonly ArgNode[], final: unknown, node: ArgNode): void {
-  if (args.length > 1 || final !== NONE) fail(s, node, `can't give argument to non-function ${nodeString(args[0] ?? node)}`);
+  if (args.length > 1 || final !== NONE)
+    fail(s, node, `can't give argument to non-function ${nodeString(args[0] ?? node)}`);
 }
 
 /** An argument: evaluated on its own, never given the piped value. */
@@ -104,7 +105,11 @@ function evalArg(s: State, dot: unknown, n: ArgNode): unknown {
 function checkArity(s: State, def: FuncDef, name: string, node: At, numIn: number): void {
   const want = def.params.length;
   if (def.variadic !== undefined ? numIn >= want : numIn === want) return;
-  fail(s, node, `wrong number of args for ${name}: want ${def.variadic !== undefined ? "at least " : ""}${want} got ${numIn}`);
+  fail(
+    s,
+    node,
+    `wrong number of args for ${name}: want ${def.variadic !== undefined ? "at least " : ""}${want} got ${numIn}`,
+  );
 }
 
 /** and/or evaluate their arguments lazily and return the deciding one. */
@@ -117,7 +122,15 @@ function shortCircuit(s: State, dot: unknown, or: boolean, argNodes: readonly Ar
   return final === NONE ? v : final;
 }
 
-function evalCall(s: State, dot: unknown, fn: Fn, name: string, node: At, args: readonly ArgNode[], final: unknown): unknown {
+function evalCall(
+  s: State,
+  dot: unknown,
+  fn: Fn,
+  name: string,
+  node: At,
+  args: readonly ArgNode[],
+  final: unknown,
+): unknown {
   const argNodes = args.slice(1);
   checkArity(s, fn.def, name, node, argNodes.length + (final === NONE ? 0 : 1));
   if (fn.builtin && (name === "and" || name === "or")) return shortCircuit(s, dot, name === "or", argNodes, final);
@@ -140,7 +153,8 @@ function evalField(
   final: unknown,
   receiver: unknown,
 ): unknown {
-  if (receiver === undefined) return s.missingKeyError ? fail(s, node, `nil data; no entry for key ${quote(name)}`) : undefined;
+  if (receiver === undefined)
+    return s.missingKeyError ? fail(s, node, `nil data; no entry for key ${quote(name)}`) : undefined;
   if (receiver === null) return fail(s, node, `nil pointer evaluating interface {}.${name}`);
   const kind = kindOf(receiver);
   const cantEvaluate = `can't evaluate field ${name} in type ${goTypeName(receiver)}`;
@@ -164,7 +178,8 @@ function evalField(
     return evalCall(s, dot, { def, builtin: false }, name, node, args, final);
   }
   if (!hasArgs) return value;
-  const why = kind === "struct" ? "has arguments but cannot be invoked as function" : "is not a method but has arguments";
+  const why =
+    kind === "struct" ? "has arguments but cannot be invoked as function" : "is not a method but has arguments";
   return fail(s, node, `${name} ${why}`);
 }
 

@@ -116,7 +116,9 @@ function setRangeVars(s: State, node: RangeNode, top: number, key: unknown, elem
   if (decl.length === 0) return;
   const slot = (i: number): { value: unknown } => {
     const v = decl[i] as VariableNode;
-    return node.pipe.isAssign ? varSlot(s, v, v.ident[0] ?? "$") : (s.vars[top - decl.length + i] as { value: unknown });
+    return node.pipe.isAssign
+      ? varSlot(s, v, v.ident[0] ?? "$")
+      : (s.vars[top - decl.length + i] as { value: unknown });
   };
   if (decl.length === 1) slot(0).value = elem;
   else {

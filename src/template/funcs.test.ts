@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { htmlEscape, jsEscape, queryEscape, title } from "./funcs.ts";
+import { htmlEscape, jsEscape, queryEscape, title } from "./escape.ts";
 import { compile, render } from "./template.ts";
 
 const failure = (src: string, data: unknown = {}): string => {

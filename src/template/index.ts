@@ -11,6 +11,7 @@ export { formatValue, sprint, sprintln } from "./fmt.ts";
 export { sprintf } from "./sprintf.ts";
 export { marshalJSON } from "./json.ts";
 export type { MarshalOptions } from "./json.ts";
+export { displayWidth } from "./display-width.ts";
 export { dockerTabwriter, tabwrite } from "./tabwriter.ts";
 export type { TabwriterOptions } from "./tabwriter.ts";
 export { cachedCompile, compile, render } from "./template.ts";

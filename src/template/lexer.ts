@@ -35,16 +35,22 @@ export interface Token {
   readonly line: number;
 }
 
+interface Lexer {
+  readonly src: string;
+  readonly tokens: Token[];
+  readonly newlines: readonly number[];
+  pos: number;
+  parenDepth: number;
+}
+
 const keywords = new Set(["block", "break", "continue", "define", "else", "end", "if", "range", "template", "with"]);
 const alnum = /[\p{L}\p{Nd}_]/u;
 
-function isSpace(c: string | undefined): boolean {
-  return c === " " || c === "\t" || c === "\r" || c === "\n";
-}
+/** Thrown after an error token is emitted, to stop lexing. */
+const stop = Symbol("stop");
 
-function isDigit(c: string | undefined): boolean {
-  return c !== undefined && c >= "0" && c <= "9";
-}
+const isSpace = (c: string | undefined): boolean => c === " " || c === "\t" || c === "\r" || c === "\n";
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
 
 /** Go's %#U: `U+0041 'A'`. */
 export function formatRune(cp: number): string {
@@ -52,185 +58,214 @@ export function formatRune(cp: number): string {
   return cp >= 0x20 && cp !== 0x7f ? `${u} '${String.fromCodePoint(cp)}'` : u;
 }
 
+function lineAt(l: Lexer, pos: number): number {
+  let n = 1;
+  for (const nl of l.newlines) {
+    if (nl >= pos) break;
+    n++;
+  }
+  return n;
+}
+
+function emit(l: Lexer, type: TokenType, start: number, end = l.pos): void {
+  l.tokens.push({ type, val: l.src.slice(start, end), pos: start, line: lineAt(l, start) });
+}
+
+function fail(l: Lexer, at: number, message: string): never {
+  l.tokens.push({ type: "error", val: message, pos: at, line: lineAt(l, at) });
+  throw stop;
+}
+
+function isAlnumAt(l: Lexer, i: number): boolean {
+  return i < l.src.length && alnum.test(String.fromCodePoint(l.src.codePointAt(i) ?? 0));
+}
+
+function scanAlnum(l: Lexer, i: number): number {
+  while (isAlnumAt(l, i)) i += (l.src.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+  return i;
+}
+
+/** [at a right delimiter, with a trim marker] */
+function atRightDelim(l: Lexer, i: number): [boolean, boolean] {
+  if (isSpace(l.src[i]) && l.src[i + 1] === "-" && l.src.startsWith("}}", i + 2)) return [true, true];
+  return [l.src.startsWith("}}", i), false];
+}
+
+function atTerminator(l: Lexer, i: number): boolean {
+  const c = l.src[i];
+  return c === undefined || isSpace(c) || ".,|:()".includes(c) || l.src.startsWith("}}", i);
+}
+
+function skipSpace(l: Lexer, i: number): number {
+  while (isSpace(l.src[i])) i++;
+  return i;
+}
+
 export function lex(src: string): Token[] {
-  const tokens: Token[] = [];
   const newlines: number[] = [];
   for (let i = src.indexOf("\n"); i >= 0; i = src.indexOf("\n", i + 1)) newlines.push(i);
-  const lineAt = (pos: number): number => {
-    let n = 1;
-    for (const nl of newlines) {
-      if (nl >= pos) break;
-      n++;
-    }
-    return n;
-  };
-  const emit = (type: TokenType, start: number, end: number): void => {
-    tokens.push({ type, val: src.slice(start, end), pos: start, line: lineAt(start) });
-  };
-  const fail = (at: number, message: string): Token[] => {
-    tokens.push({ type: "error", val: message, pos: at, line: lineAt(at) });
-    return tokens;
-  };
-  const isAlnumAt = (i: number): boolean => i < src.length && alnum.test(String.fromCodePoint(src.codePointAt(i) ?? 0));
-  const scanAlnum = (i: number): number => {
-    while (isAlnumAt(i)) i += (src.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
-    return i;
-  };
-  /** [at a right delimiter, with a trim marker] */
-  const atRightDelim = (i: number): [boolean, boolean] => {
-    if (isSpace(src[i]) && src[i + 1] === "-" && src.startsWith("}}", i + 2)) return [true, true];
-    return [src.startsWith("}}", i), false];
-  };
-  const atTerminator = (i: number): boolean =>
-    i >= src.length || isSpace(src[i]) || ".,|:()".includes(src[i] ?? "") || src.startsWith("}}", i);
-  const skipSpace = (i: number): number => {
-    while (isSpace(src[i])) i++;
-    return i;
-  };
-  const badChar = (i: number): Token[] => fail(i, `bad character ${formatRune(src.codePointAt(i) ?? 0)}`);
-
-  const scanNumber = (start: number): { end: number; ok: boolean } => {
-    let i = start;
-    const acceptRun = (set: string): void => {
-      while (i < src.length && set.includes(src[i] ?? "")) i++;
-    };
-    if (src[i] === "+" || src[i] === "-") i++;
-    let digits = "0123456789_";
-    if (src[i] === "0") {
-      i++;
-      const x = src[i]?.toLowerCase();
-      if (x === "x") digits = "0123456789abcdefABCDEF_";
-      else if (x === "o") digits = "01234567_";
-      else if (x === "b") digits = "01_";
-      if (digits.length !== 11) i++;
-    }
-    acceptRun(digits);
-    if (src[i] === ".") {
-      i++;
-      acceptRun(digits);
-    }
-    const exp = digits.length === 11 ? "eE" : digits.length === 23 ? "pP" : "";
-    if (exp !== "" && exp.includes(src[i] ?? "x")) {
-      i++;
-      if (src[i] === "+" || src[i] === "-") i++;
-      acceptRun("0123456789_");
-    }
-    if (src[i] === "i") i++;
-    if (isAlnumAt(i)) return { end: i + 1, ok: false };
-    return { end: i, ok: true };
-  };
-
-  let pos = 0;
-  for (;;) {
-    // Text, up to the next action.
-    const open = src.indexOf("{{", pos);
-    if (open < 0) {
-      if (pos < src.length) emit("text", pos, src.length);
-      break;
-    }
-    const trimLeft = src[open + 2] === "-" && isSpace(src[open + 3]);
-    let textEnd = open;
-    if (trimLeft) while (textEnd > pos && isSpace(src[textEnd - 1])) textEnd--;
-    if (textEnd > pos) emit("text", pos, textEnd);
-    const inner = open + (trimLeft ? 4 : 2);
-
-    if (src.startsWith("/*", inner)) {
-      const close = src.indexOf("*/", inner + 2);
-      if (close < 0) return fail(inner, "unclosed comment");
-      const [delim, trim] = atRightDelim(close + 2);
-      if (!delim) return fail(close + 2, "comment ends before closing delimiter");
-      pos = close + 2 + (trim ? 4 : 2);
-      if (trim) pos = skipSpace(pos);
-      continue;
-    }
-
-    emit("leftDelim", open, open + 2);
-    pos = inner;
-    let depth = 0;
-    for (;;) {
-      const [delim, trim] = atRightDelim(pos);
-      if (delim) {
-        if (depth > 0) return fail(pos, "unclosed left paren");
-        const at = pos + (trim ? 2 : 0);
-        emit("rightDelim", at, at + 2);
-        pos = at + 2;
-        if (trim) pos = skipSpace(pos);
-        break;
-      }
-      if (pos >= src.length) return fail(pos, "unclosed action");
-      const c = src[pos] ?? "";
-      const start = pos;
-      if (isSpace(c)) {
-        pos = skipSpace(pos);
-        // A space directly before "-}}" belongs to the trim marker.
-        if (src[pos] === "-" && src.startsWith("}}", pos + 1)) pos--;
-        if (pos > start) emit("space", start, pos);
-      } else if (c === "=") {
-        emit("assign", start, ++pos);
-      } else if (c === ":") {
-        if (src[pos + 1] !== "=") return fail(pos, "expected :=");
-        pos += 2;
-        emit("declare", start, pos);
-      } else if (c === "|") {
-        emit("pipe", start, ++pos);
-      } else if (c === '"' || c === "'") {
-        const what = c === '"' ? "quoted string" : "character constant";
-        for (pos++; ; pos++) {
-          const d = src[pos];
-          if (d === "\\" && src[pos + 1] !== undefined && src[pos + 1] !== "\n") pos++;
-          else if (d === undefined || d === "\n" || d === "\\") return fail(start, `unterminated ${what}`);
-          else if (d === c) break;
-        }
-        emit(c === '"' ? "string" : "charConstant", start, ++pos);
-      } else if (c === "`") {
-        const close = src.indexOf("`", pos + 1);
-        if (close < 0) return fail(start, "unterminated raw quoted string");
-        pos = close + 1;
-        emit("rawString", start, pos);
-      } else if (c === "$" || (c === "." && !isDigit(src[pos + 1]))) {
-        pos++;
-        if (atTerminator(pos)) {
-          emit(c === "$" ? "variable" : "dot", start, pos);
-          continue;
-        }
-        pos = scanAlnum(pos);
-        if (!atTerminator(pos)) return badChar(pos);
-        emit(c === "$" ? "variable" : "field", start, pos);
-      } else if (c === "+" || c === "-" || c === "." || isDigit(c)) {
-        const { end, ok } = scanNumber(pos);
-        pos = end;
-        if (!ok || src[pos] === "+" || src[pos] === "-") {
-          return fail(start, `bad number syntax: ${quote(src.slice(start, ok ? pos + 1 : pos))}`);
-        }
-        emit("number", start, pos);
-      } else if (isAlnumAt(pos)) {
-        pos = scanAlnum(pos);
-        if (!atTerminator(pos)) return badChar(pos);
-        const word = src.slice(start, pos);
-        emit(
-          keywords.has(word)
-            ? "keyword"
-            : word === "true" || word === "false"
-              ? "bool"
-              : word === "nil"
-                ? "nil"
-                : "identifier",
-          start,
-          pos,
-        );
-      } else if (c === "(") {
-        depth++;
-        emit("leftParen", start, ++pos);
-      } else if (c === ")") {
-        if (--depth < 0) return fail(pos, "unexpected right paren");
-        emit("rightParen", start, ++pos);
-      } else if (c >= " " && c <= "~") {
-        emit("char", start, ++pos);
-      } else {
-        return fail(pos, `unrecognized character in action: ${formatRune(src.codePointAt(pos) ?? 0)}`);
-      }
-    }
+  const l: Lexer = { src, tokens: [], newlines, pos: 0, parenDepth: 0 };
+  try {
+    while (lexText(l)) lexInsideAction(l);
+    l.tokens.push({ type: "eof", val: "", pos: src.length, line: lineAt(l, src.length) });
+  } catch (e) {
+    if (e !== stop) throw e;
   }
-  tokens.push({ type: "eof", val: "", pos: src.length, line: lineAt(src.length) });
-  return tokens;
+  return l.tokens;
+}
+
+/** Text up to the next action (comments skipped); false at the end of the input. */
+function lexText(l: Lexer): boolean {
+  for (;;) {
+    const open = l.src.indexOf("{{", l.pos);
+    if (open < 0) {
+      if (l.pos < l.src.length) emit(l, "text", l.pos, l.src.length);
+      return false;
+    }
+    const trimLeft = l.src[open + 2] === "-" && isSpace(l.src[open + 3]);
+    let textEnd = open;
+    if (trimLeft) while (textEnd > l.pos && isSpace(l.src[textEnd - 1])) textEnd--;
+    if (textEnd > l.pos) emit(l, "text", l.pos, textEnd);
+    const inner = open + (trimLeft ? 4 : 2);
+    if (!l.src.startsWith("/*", inner)) {
+      emit(l, "leftDelim", open, open + 2);
+      l.pos = inner;
+      l.parenDepth = 0;
+      return true;
+    }
+    const close = l.src.indexOf("*/", inner + 2);
+    if (close < 0) fail(l, inner, "unclosed comment");
+    const [delim, trim] = atRightDelim(l, close + 2);
+    if (!delim) fail(l, close + 2, "comment ends before closing delimiter");
+    l.pos = close + 2 + (trim ? 4 : 2);
+    if (trim) l.pos = skipSpace(l, l.pos);
+  }
+}
+
+/** Tokens up to and including the closing delimiter. */
+function lexInsideAction(l: Lexer): void {
+  for (;;) {
+    const [delim, trim] = atRightDelim(l, l.pos);
+    if (delim) {
+      if (l.parenDepth > 0) fail(l, l.pos, "unclosed left paren");
+      const at = l.pos + (trim ? 2 : 0);
+      l.pos = at + 2;
+      emit(l, "rightDelim", at);
+      if (trim) l.pos = skipSpace(l, l.pos);
+      return;
+    }
+    if (l.pos >= l.src.length) fail(l, l.pos, "unclosed action");
+    lexActionToken(l);
+  }
+}
+
+const singles: Record<string, TokenType> = { "=": "assign", "|": "pipe", "(": "leftParen", ")": "rightParen" };
+
+function lexActionToken(l: Lexer): void {
+  const start = l.pos;
+  const c = l.src[start] ?? "";
+  const single = singles[c];
+  if (isSpace(c)) {
+    l.pos = skipSpace(l, start);
+    // A space directly before "-}}" belongs to the trim marker.
+    if (l.src[l.pos] === "-" && l.src.startsWith("}}", l.pos + 1)) l.pos--;
+    if (l.pos > start) emit(l, "space", start);
+  } else if (single !== undefined) {
+    if (c === "(") l.parenDepth++;
+    if (c === ")" && --l.parenDepth < 0) fail(l, start, "unexpected right paren");
+    l.pos++;
+    emit(l, single, start);
+  } else if (c === ":") {
+    if (l.src[start + 1] !== "=") fail(l, start, "expected :=");
+    l.pos += 2;
+    emit(l, "declare", start);
+  } else if (c === '"' || c === "'" || c === "`") {
+    lexQuote(l, c);
+  } else if (c === "$" || (c === "." && !isDigit(l.src[start + 1]))) {
+    lexFieldOrVariable(l, c);
+  } else if (c === "+" || c === "-" || c === "." || isDigit(c)) {
+    lexNumber(l);
+  } else if (isAlnumAt(l, start)) {
+    lexWord(l);
+  } else if (c >= " " && c <= "~") {
+    l.pos++;
+    emit(l, "char", start);
+  } else {
+    fail(l, start, `unrecognized character in action: ${formatRune(l.src.codePointAt(start) ?? 0)}`);
+  }
+}
+
+function lexQuote(l: Lexer, q: string): void {
+  const start = l.pos;
+  if (q === "`") {
+    const close = l.src.indexOf("`", start + 1);
+    if (close < 0) fail(l, start, "unterminated raw quoted string");
+    l.pos = close + 1;
+    emit(l, "rawString", start);
+    return;
+  }
+  const what = q === '"' ? "quoted string" : "character constant";
+  for (l.pos++; ; l.pos++) {
+    const d = l.src[l.pos];
+    const escaped = l.src[l.pos + 1];
+    if (d === "\\" && escaped !== undefined && escaped !== "\n") l.pos++;
+    else if (d === undefined || d === "\n" || d === "\\") fail(l, start, `unterminated ${what}`);
+    else if (d === q) break;
+  }
+  l.pos++;
+  emit(l, q === '"' ? "string" : "charConstant", start);
+}
+
+/** `.Field`, `$var`, or a lone `.` / `$`. */
+function lexFieldOrVariable(l: Lexer, c: string): void {
+  const start = l.pos++;
+  if (!atTerminator(l, l.pos)) {
+    l.pos = scanAlnum(l, l.pos);
+    if (!atTerminator(l, l.pos)) fail(l, l.pos, `bad character ${formatRune(l.src.codePointAt(l.pos) ?? 0)}`);
+  }
+  const bare = l.pos === start + 1;
+  emit(l, c === "$" ? "variable" : bare ? "dot" : "field", start);
+}
+
+function lexWord(l: Lexer): void {
+  const start = l.pos;
+  l.pos = scanAlnum(l, start);
+  if (!atTerminator(l, l.pos)) fail(l, l.pos, `bad character ${formatRune(l.src.codePointAt(l.pos) ?? 0)}`);
+  const word = l.src.slice(start, l.pos);
+  const bool = word === "true" || word === "false";
+  emit(l, keywords.has(word) ? "keyword" : bool ? "bool" : word === "nil" ? "nil" : "identifier", start);
+}
+
+/** Go's scanNumber: sign, base prefix, digits with underscores, fraction, exponent, imaginary suffix. */
+function lexNumber(l: Lexer): void {
+  const { src } = l;
+  const start = l.pos;
+  let i = start;
+  const run = (set: string): void => {
+    while (i < src.length && set.includes(src[i] ?? "")) i++;
+  };
+  if (src[i] === "+" || src[i] === "-") i++;
+  let digits = "0123456789_";
+  if (src[i] === "0") {
+    i++;
+    const base = src[i]?.toLowerCase();
+    const prefixed = { x: "0123456789abcdefABCDEF_", o: "01234567_", b: "01_" }[base ?? ""];
+    if (prefixed !== undefined) [digits, i] = [prefixed, i + 1];
+  }
+  run(digits);
+  if (src[i] === ".") {
+    i++;
+    run(digits);
+  }
+  const exponent = digits.length === 11 ? "eE" : digits.length === 23 ? "pP" : "";
+  if (exponent !== "" && exponent.includes(src[i] ?? "_")) {
+    i++;
+    if (src[i] === "+" || src[i] === "-") i++;
+    run("0123456789_");
+  }
+  if (src[i] === "i") i++;
+  if (isAlnumAt(l, i)) fail(l, start, `bad number syntax: ${quote(src.slice(start, i + 1))}`);
+  if (src[i] === "+" || src[i] === "-") fail(l, start, `bad number syntax: ${quote(src.slice(start, i))}`);
+  l.pos = i;
+  emit(l, "number", start);
 }

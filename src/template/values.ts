@@ -5,7 +5,8 @@
 //   string, boolean          → string, bool
 //   number                   → int when integral, else float64; bigint → int64
 //   array, Set               → []interface {}
-//   Map, plain object        → map[string]interface {} (ranged and printed in sorted key order)
+//   Map, plain object        → map[string]interface {}: ranged and printed in sorted key order; `json` keeps a
+//                              plain object's own key order (docker's structs) and sorts a Map's keys
 //   object with [GO_TYPE]    → a struct of that type: fields keep their order, a missing field is an error
 //   function-valued property → a method: called on access, with any arguments the template gives
 

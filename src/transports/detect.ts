@@ -5,7 +5,10 @@ import { openDockerArchiveSource } from "./docker-archive/index.ts";
 import { openOciLayoutSource } from "./oci-layout/index.ts";
 import type { ImageSource } from "./types.ts";
 
-export async function openArchiveSource(input: ArchiveInput, _options: { signal?: AbortSignal } = {}): Promise<ImageSource> {
+export async function openArchiveSource(
+  input: ArchiveInput,
+  _options: { signal?: AbortSignal } = {},
+): Promise<ImageSource> {
   if (typeof input === "string" && isDir(input)) return openOciLayoutSource(input);
   return openDockerArchiveSource(input);
 }

@@ -23,7 +23,11 @@ export function removeDir(dir: string): void {
 }
 
 /** Run hoist synchronously with --root. */
-export function hoist(root: string, args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): RunResult {
+export function hoist(
+  root: string,
+  args: string[],
+  options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {},
+): RunResult {
   const r = spawnSync(hoistBin, ["--root", root, ...args], {
     input: options.input ?? "",
     env: { ...process.env, ...options.env },

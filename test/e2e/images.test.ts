@@ -33,7 +33,12 @@ test("images lists REPOSITORY TAG IMAGE ID CREATED SIZE like docker", () => {
   assert.match(out[0] ?? "", /^REPOSITORY\s{3,}TAG\s{3,}IMAGE ID\s{3,}CREATED\s{3,}SIZE$/);
   const row = out.find((l) => l.startsWith("busybox "));
   assert.ok(row, out.join("\n"));
-  assert.match(row, new RegExp(`^busybox\\s+latest\\s+${id.slice(7, 19)}\\s+(Less than a second|\\d+ seconds?) ago\\s+\\d+(\\.\\d+)?[kM]B$`));
+  assert.match(
+    row,
+    new RegExp(
+      `^busybox\\s+latest\\s+${id.slice(7, 19)}\\s+(Less than a second|\\d+ seconds?) ago\\s+\\d+(\\.\\d+)?[kM]B$`,
+    ),
+  );
   assert.equal(ok(root, ["images", "-q"]).trim().split("\n").includes(id.slice(7, 19)), true);
   assert.equal(ok(root, ["images", "--no-trunc", "--format", "{{.ID}}", "busybox"]).trim(), id);
 });
@@ -68,7 +73,10 @@ test("rmi of an image referenced in several repositories needs -f", () => {
   ok(root, ["tag", "multi/a:1", "multi/b:1"]);
   const r = hoist(root, ["rmi", id4.slice(7, 19)]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /conflict: unable to delete [a-f0-9]{12} \(must be forced\) - image is referenced in multiple repositories/);
+  assert.match(
+    r.stderr,
+    /conflict: unable to delete [a-f0-9]{12} \(must be forced\) - image is referenced in multiple repositories/,
+  );
   const forced = ok(root, ["rmi", "-f", id4.slice(7, 19)]);
   assert.match(forced, /Untagged: multi\/a:1\nUntagged: multi\/b:1\nDeleted: sha256:/);
 });
@@ -165,11 +173,36 @@ test("a corrupt tarball adds nothing to the store", () => {
 });
 
 test("--help on commands and groups", () => {
-  assert.match(ok(root, ["images", "--help"]), /Usage:  hoist images \[OPTIONS\] \[REPOSITORY\[:TAG\]\]/);
-  assert.match(ok(root, ["image", "--help"]), /Usage:  hoist image COMMAND/);
-  assert.match(ok(root, ["--help"]), /Usage:  hoist \[OPTIONS\] COMMAND/);
+  assert.match(ok(root, ["images", "--help"]), /Usage: {2}hoist images \[OPTIONS\] \[REPOSITORY\[:TAG\]\]/);
+  assert.match(ok(root, ["image", "--help"]), /Usage: {2}hoist image COMMAND/);
+  assert.match(ok(root, ["--help"]), /Usage: {2}hoist \[OPTIONS\] COMMAND/);
   for (const cmd of ["import", "tag", "rmi", "inspect", "history", "save", "load", "version", "info"])
     assert.match(ok(root, [cmd, "--help"]), new RegExp(`Usage:  hoist ${cmd}`));
-  for (const cmd of ["prune", "ls", "rm"]) assert.match(ok(root, ["image", cmd, "--help"]), /Usage:  hoist /);
-  for (const cmd of ["df", "prune", "check"]) assert.match(ok(root, ["system", cmd, "--help"]), /Usage:  hoist system/);
+  for (const cmd of ["prune", "ls", "rm"]) assert.match(ok(root, ["image", cmd, "--help"]), /Usage: {2}hoist /);
+  for (const cmd of ["df", "prune", "check"])
+    assert.match(ok(root, ["system", cmd, "--help"]), /Usage: {2}hoist system/);
+});
+
+test("import from a URL (a server on 127.0.0.1 that the test runs)", async () => {
+  const { createServer } = await import("node:http");
+  const { hoistAsync } = await import("./helpers.ts");
+  const body = readFileSync(tar);
+  const server = createServer((req, res) => {
+    if (req.url === "/rootfs.tar") res.end(body);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const r = await hoistAsync(root, ["import", `http://127.0.0.1:${port}/rootfs.tar`, "fromurl:1"]);
+    assert.equal(r.code, 0, r.stderr);
+    const [img] = JSON.parse(ok(root, ["inspect", "fromurl:1"])) as { Comment: string; RootFS: { Layers: string[] } }[];
+    assert.equal(img?.Comment, `Imported from http://127.0.0.1:${port}/rootfs.tar`);
+    assert.deepEqual(img?.RootFS.Layers, [sha256(body)]);
+    const missing = await hoistAsync(root, ["import", `http://127.0.0.1:${port}/nope.tar`, "fromurl:2"]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /404/);
+  } finally {
+    server.close();
+  }
 });

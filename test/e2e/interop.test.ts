@@ -13,10 +13,14 @@ let id = "";
 let diffIds: string[] = [];
 
 function podman(...args: string[]): string {
-  return execFileSync("podman", ["--root", join(dir, "p-root"), "--runroot", join(dir, "p-run"), "--storage-driver", "vfs", ...args], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  return execFileSync(
+    "podman",
+    ["--root", join(dir, "p-root"), "--runroot", join(dir, "p-run"), "--storage-driver", "vfs", ...args],
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
 }
 
 before(() => {
@@ -40,11 +44,15 @@ after(() => {
 test("what hoist saves, podman loads and skopeo reads with the same IDs", { skip }, () => {
   const archive = join(dir, "hoist-save.tar");
   ok(root, ["save", "-o", archive, "interop/bb:1", "interop/bb:2"]);
-  const info = JSON.parse(execFileSync("skopeo", ["inspect", "--config", `docker-archive:${archive}:interop/bb:1`], { encoding: "utf8" })) as {
+  const info = JSON.parse(
+    execFileSync("skopeo", ["inspect", "--config", `docker-archive:${archive}:interop/bb:1`], { encoding: "utf8" }),
+  ) as {
     rootfs: { diff_ids: string[] };
   };
   assert.deepEqual(info.rootfs.diff_ids, diffIds);
-  const raw = execFileSync("skopeo", ["inspect", "--raw", `docker-archive:${archive}:interop/bb:1`], { encoding: "utf8" });
+  const raw = execFileSync("skopeo", ["inspect", "--raw", `docker-archive:${archive}:interop/bb:1`], {
+    encoding: "utf8",
+  });
   assert.equal((JSON.parse(raw) as { config: { digest: string } }).config.digest, id);
   const loaded = podman("load", "-i", archive);
   assert.match(loaded, /interop\/bb:1/);
@@ -82,7 +90,9 @@ test("a skopeo-written OCI layout directory loads with hoist", { skip }, () => {
 test("hoist save --format oci-archive is readable by skopeo", { skip }, () => {
   const archive = join(dir, "hoist-oci.tar");
   ok(root, ["save", "--format", "oci-archive", "-o", archive, "interop/bb:1"]);
-  const cfg = JSON.parse(execFileSync("skopeo", ["inspect", "--config", `oci-archive:${archive}`], { encoding: "utf8" })) as {
+  const cfg = JSON.parse(
+    execFileSync("skopeo", ["inspect", "--config", `oci-archive:${archive}`], { encoding: "utf8" }),
+  ) as {
     rootfs: { diff_ids: string[] };
   };
   assert.deepEqual(cfg.rootfs.diff_ids, diffIds);

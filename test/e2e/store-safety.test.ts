@@ -68,7 +68,10 @@ test("a process killed mid-import leaves no visible image; the next command clea
     await new Promise((r) => setTimeout(r, 400));
     child.kill("SIGKILL");
     await new Promise((r) => child.on("close", r));
-    assert.ok(readdirSync(join(root, "tmp")).length > 0, "the killed import left its staging area (so the test is real)");
+    assert.ok(
+      readdirSync(join(root, "tmp")).length > 0,
+      "the killed import left its staging area (so the test is real)",
+    );
     assert.equal(ok(root, ["images", "-a", "-q"]), "");
     // Any mutation cleans the dead process's staging area.
     const id = ok(root, ["import", tar, "killed:1"]).trim();

@@ -13,7 +13,13 @@ export const spec: CommandModule["spec"] = {
   description: "Show the history of an image",
   flags: [
     { name: "format", type: "string", description: "Format output using a custom template" },
-    { name: "human", short: "H", type: "bool", default: true, description: "Print sizes and dates in human readable format" },
+    {
+      name: "human",
+      short: "H",
+      type: "bool",
+      default: true,
+      description: "Print sizes and dates in human readable format",
+    },
     { name: "no-trunc", type: "bool", description: "Don't truncate output" },
     { name: "quiet", short: "q", type: "bool", description: "Only show image IDs" },
   ],
@@ -55,18 +61,28 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
     ctx.io.out(rows.map((r) => `${r.ID}\n`).join(""));
     return;
   }
-  printRows(ctx, flags.string("format") || "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}", rows, {
-    ID: "IMAGE",
-    CreatedSince: "CREATED",
-    CreatedAt: "CREATED AT",
-    CreatedBy: "CREATED BY",
-    Size: "SIZE",
-    Comment: "COMMENT",
-  });
+  printRows(
+    ctx,
+    flags.string("format") || "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
+    rows,
+    {
+      ID: "IMAGE",
+      CreatedSince: "CREATED",
+      CreatedAt: "CREATED AT",
+      CreatedBy: "CREATED BY",
+      Size: "SIZE",
+      Comment: "COMMENT",
+    },
+  );
 };
 
 /** Which history rows carry an image ID: the image's own last row, and each local parent's last row. */
-function historyIds(store: ReturnType<typeof openStore>, state: StoreState, img: ImageRecord, n: number): (string | undefined)[] {
+function historyIds(
+  store: ReturnType<typeof openStore>,
+  state: StoreState,
+  img: ImageRecord,
+  n: number,
+): (string | undefined)[] {
   const ids: (string | undefined)[] = new Array(n).fill(undefined);
   if (n > 0) ids[n - 1] = img.id;
   let parent = img.parent ? state.images[img.parent.slice(7)] : undefined;

@@ -14,7 +14,12 @@ export const spec: CommandModule["spec"] = {
   description: "Remove unused images",
   flags: [
     { name: "all", short: "a", type: "bool", description: "Remove all unused images, not just dangling ones" },
-    { name: "filter", type: "strings", valueName: "filter", description: 'Provide filter values (e.g. "until=<timestamp>")' },
+    {
+      name: "filter",
+      type: "strings",
+      valueName: "filter",
+      description: 'Provide filter values (e.g. "until=<timestamp>")',
+    },
     { name: "force", short: "f", type: "bool", description: "Do not prompt for confirmation" },
   ],
   args: { max: 0 },

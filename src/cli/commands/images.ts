@@ -17,7 +17,13 @@ export const spec: CommandModule["spec"] = {
   flags: [
     { name: "all", short: "a", type: "bool", description: "Show all images (default hides intermediate images)" },
     { name: "digests", type: "bool", description: "Show digests" },
-    { name: "filter", short: "f", type: "strings", valueName: "filter", description: "Filter output based on conditions provided" },
+    {
+      name: "filter",
+      short: "f",
+      type: "strings",
+      valueName: "filter",
+      description: "Filter output based on conditions provided",
+    },
     { name: "format", type: "string", description: "Format output using a custom template" },
     { name: "no-trunc", type: "bool", description: "Don't truncate output" },
     { name: "quiet", short: "q", type: "bool", description: "Only show image IDs" },
@@ -59,7 +65,11 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   const id = (img: ImageRecord): string => (noTrunc ? img.id : img.id.slice(7, 19));
   if (flags.bool("quiet")) {
     const seen = new Set<string>();
-    for (const img of images) if (!seen.has(img.id)) seen.add(img.id) && ctx.io.out(`${id(img)}\n`);
+    for (const img of images) {
+      if (seen.has(img.id)) continue;
+      seen.add(img.id);
+      ctx.io.out(`${id(img)}\n`);
+    }
     return;
   }
   const refFilter = filters.get("reference") ?? [];
@@ -113,7 +123,8 @@ function applyFilters(
   const dangling = filters.get("dangling");
   if (dangling?.length) {
     const want = dangling[0] === "true" || dangling[0] === "1";
-    if (!["true", "false", "1", "0"].includes(dangling[0] ?? "")) throw new HoistError("INVALID_ARGUMENT", `invalid filter 'dangling=${dangling[0]}'`);
+    if (!["true", "false", "1", "0"].includes(dangling[0] ?? ""))
+      throw new HoistError("INVALID_ARGUMENT", `invalid filter 'dangling=${dangling[0]}'`);
     images = images.filter((i) => (i.names.length === 0) === want);
   }
   for (const label of filters.get("label") ?? []) {
@@ -134,14 +145,17 @@ function applyFilters(
     }
   }
   const refs = filters.get("reference") ?? [];
-  if (refs.length) images = images.filter((i) => i.names.some((n) => refs.some((p) => familiarMatch(p, parseNormalizedNamed(n)))));
+  if (refs.length)
+    images = images.filter((i) => i.names.some((n) => refs.some((p) => familiarMatch(p, parseNormalizedNamed(n)))));
   if (repoArg !== undefined) {
     const ref = parseNormalizedNamed(repoArg);
     const repo = toString({ domain: ref.domain, path: ref.path });
     images = images
-      .map((i) => ({ ...i, names: i.names.filter((n) => repositoryOf(n) === repo && (ref.tag === undefined || tagOf(n) === ref.tag)) }))
+      .map((i) => ({
+        ...i,
+        names: i.names.filter((n) => repositoryOf(n) === repo && (ref.tag === undefined || tagOf(n) === ref.tag)),
+      }))
       .filter((i) => i.names.length > 0);
   }
   return images;
 }
-

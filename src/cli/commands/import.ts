@@ -1,6 +1,7 @@
 // hoist import FILE|URL|- [REPOSITORY[:TAG]]
-import { createReadStream } from "node:fs";
+import { statSync } from "node:fs";
 import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { HoistError, errnoCode } from "../../errors.ts";
 import { importImage } from "../../image/import.ts";
 import { normalizeTagged } from "../../store/index.ts";
@@ -26,7 +27,10 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   if (platform && platform !== "linux/amd64" && platform !== "linux")
     throw new HoistError("INVALID_ARGUMENT", `platform ${platform} is not supported here (only linux/amd64)`);
   const store = openStore(ctx);
-  const input = await openInput(source, ctx.io.stdin, ctx.signal);
+  const input =
+    source === "-" || /^https?:\/\//.test(source)
+      ? await openInput(source, ctx.io.stdin, ctx.signal)
+      : checkFile(source);
   const id = await importImage(store, input, {
     changes: flags.strings("change"),
     comment: flags.string("message") || `Imported from ${/^https?:\/\//.test(source) ? source : "-"}`,
@@ -36,21 +40,25 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   ctx.io.out(`${id}\n`);
 };
 
+/** A local tarball: the import reads it by path (so a layer the store has is not extracted again). */
+function checkFile(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    if (errnoCode(e) === "ENOENT") throw new HoistError("NOT_FOUND", `open ${path}: no such file or directory`);
+    throw e;
+  }
+  if (st.isDirectory()) throw new HoistError("INVALID_ARGUMENT", `${path} is a directory: import takes a tarball`);
+  return path;
+}
+
 async function openInput(source: string, stdin: NodeJS.ReadableStream, signal: AbortSignal): Promise<Readable> {
   if (source === "-") return stdin as Readable;
   if (/^https?:\/\//.test(source)) {
     const res = await fetch(source, { signal });
     if (!res.ok || !res.body) throw new HoistError("IO", `Get "${source}": ${res.status} ${res.statusText}`);
-    return Readable.fromWeb(res.body as import("node:stream/web").ReadableStream);
+    return Readable.fromWeb(res.body as WebReadableStream);
   }
-  const stream = createReadStream(source, { highWaterMark: 1 << 20 });
-  await new Promise<void>((resolve, reject) => {
-    stream.once("open", () => resolve());
-    stream.once("error", (e) => {
-      if (errnoCode(e) === "ENOENT") reject(new HoistError("NOT_FOUND", `open ${source}: no such file or directory`));
-      else if (errnoCode(e) === "EISDIR") reject(new HoistError("INVALID_ARGUMENT", `${source} is a directory: import takes a tarball`));
-      else reject(e);
-    });
-  });
-  return stream;
+  throw new HoistError("INTERNAL", `not a stream source: ${source}`);
 }

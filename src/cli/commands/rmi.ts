@@ -1,7 +1,14 @@
 // hoist rmi / image rm: untag, and delete images no name holds any more.
 import { HoistError, isHoistError } from "../../errors.ts";
 import { parseDockerRef, toString, imageIdHex } from "../../ref/index.ts";
-import { childrenOf, collectGarbage, getImage, repositoryOf, type ImageRecord, type StoreState } from "../../store/index.ts";
+import {
+  childrenOf,
+  collectGarbage,
+  getImage,
+  repositoryOf,
+  type ImageRecord,
+  type StoreState,
+} from "../../store/index.ts";
 import type { CommandModule } from "../command.ts";
 import { familiar } from "../names.ts";
 import { openStore } from "../store.ts";
@@ -50,10 +57,16 @@ export function removeImage(state: StoreState, arg: string, force: boolean): str
   } else {
     const repos = new Set(img.names.map(repositoryOf));
     if (repos.size > 1 && !force)
-      throw new HoistError("CONFLICT", `conflict: unable to delete ${img.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`);
+      throw new HoistError(
+        "CONFLICT",
+        `conflict: unable to delete ${img.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`,
+      );
   }
   if (childrenOf(state, img.id).length > 0)
-    throw new HoistError("CONFLICT", `conflict: unable to delete ${img.id.slice(7, 19)} (cannot be forced) - image has dependent child images`);
+    throw new HoistError(
+      "CONFLICT",
+      `conflict: unable to delete ${img.id.slice(7, 19)} (cannot be forced) - image has dependent child images`,
+    );
   for (const n of [...img.names, ...img.digests]) lines.push(`Untagged: ${familiar(n)}`);
   delete state.images[img.id.slice(7)];
   lines.push(`Deleted: ${img.id}`);

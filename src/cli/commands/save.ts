@@ -16,7 +16,12 @@ export const spec: CommandModule["spec"] = {
   description: "Save one or more images to a tar archive (streamed to STDOUT by default)",
   flags: [
     { name: "output", short: "o", type: "string", description: "Write to a file, instead of STDOUT" },
-    { name: "format", type: "string", default: "docker-archive", description: "Archive format: docker-archive or oci-archive" },
+    {
+      name: "format",
+      type: "string",
+      default: "docker-archive",
+      description: "Archive format: docker-archive or oci-archive",
+    },
     { name: "platform", type: "string", description: "Save only the given platform variant" },
   ],
   args: { min: 1 },

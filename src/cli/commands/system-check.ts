@@ -7,7 +7,14 @@ export const spec: CommandModule["spec"] = {
   name: "system check",
   usage: "system check [OPTIONS]",
   description: "Check the store for damaged blobs, layers and images",
-  flags: [{ name: "repair", short: "r", type: "bool", description: "Remove damaged blobs, layers and the images that use them" }],
+  flags: [
+    {
+      name: "repair",
+      short: "r",
+      type: "bool",
+      description: "Remove damaged blobs, layers and the images that use them",
+    },
+  ],
   args: { max: 0 },
 };
 
@@ -21,6 +28,10 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
     ctx.io.out(`No problems found (${r.images} images, ${r.layers} layers, ${r.blobs} blobs checked)\n`);
     return 0;
   }
-  ctx.io.out(repair ? `Repaired ${r.problems.length} problem(s)\n` : `Found ${r.problems.length} problem(s); run 'hoist system check --repair' to remove what is damaged\n`);
+  ctx.io.out(
+    repair
+      ? `Repaired ${r.problems.length} problem(s)\n`
+      : `Found ${r.problems.length} problem(s); run 'hoist system check --repair' to remove what is damaged\n`,
+  );
   return repair ? 0 : 1;
 };

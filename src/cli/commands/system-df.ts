@@ -31,7 +31,10 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
     const useCount = new Map<string, number>();
     for (const img of images) for (const l of new Set(img.layers)) useCount.set(l, (useCount.get(l) ?? 0) + 1);
     const shared = (img: ImageRecord): number =>
-      [...new Set(img.layers)].reduce((n, l) => n + ((useCount.get(l) ?? 0) > 1 ? (state.layers[l.slice(7)]?.size ?? 0) : 0), 0);
+      [...new Set(img.layers)].reduce(
+        (n, l) => n + ((useCount.get(l) ?? 0) > 1 ? (state.layers[l.slice(7)]?.size ?? 0) : 0),
+        0,
+      );
     const rows = images.flatMap((img) =>
       (img.names.length ? img.names : [undefined]).map((n) => ({
         Repository: n ? familiar(repositoryOf(n)) : "<none>",
@@ -45,32 +48,50 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
       })),
     );
     ctx.io.out("Images space usage:\n\n");
-    printRows(ctx, "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}", rows, {
-      Repository: "REPOSITORY",
-      Tag: "TAG",
-      ID: "IMAGE ID",
-      CreatedSince: "CREATED",
-      Size: "SIZE",
-      SharedSize: "SHARED SIZE",
-      UniqueSize: "UNIQUE SIZE",
-      Containers: "CONTAINERS",
-    });
-    ctx.io.out("\nContainers space usage:\n\nCONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   STATUS    NAMES\n");
+    printRows(
+      ctx,
+      "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}",
+      rows,
+      {
+        Repository: "REPOSITORY",
+        Tag: "TAG",
+        ID: "IMAGE ID",
+        CreatedSince: "CREATED",
+        Size: "SIZE",
+        SharedSize: "SHARED SIZE",
+        UniqueSize: "UNIQUE SIZE",
+        Containers: "CONTAINERS",
+      },
+    );
+    ctx.io.out(
+      "\nContainers space usage:\n\nCONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   STATUS    NAMES\n",
+    );
     ctx.io.out("\nLocal Volumes space usage:\n\nVOLUME NAME   LINKS     SIZE\n");
     ctx.io.out("\nBuild cache usage: 0B\n\nCACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n");
     return;
   }
   const rows = [
-    { Type: "Images", TotalCount: String(images.length), Active: String(active), Size: humanSize(total), Reclaimable: reclaimable(total, total) },
+    {
+      Type: "Images",
+      TotalCount: String(images.length),
+      Active: String(active),
+      Size: humanSize(total),
+      Reclaimable: reclaimable(total, total),
+    },
     { Type: "Containers", TotalCount: "0", Active: "0", Size: "0B", Reclaimable: "0B" },
     { Type: "Local Volumes", TotalCount: "0", Active: "0", Size: "0B", Reclaimable: "0B" },
     { Type: "Build Cache", TotalCount: "0", Active: "0", Size: "0B", Reclaimable: "0B" },
   ];
-  printRows(ctx, flags.string("format") || "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}", rows, {
-    Type: "TYPE",
-    TotalCount: "TOTAL",
-    Active: "ACTIVE",
-    Size: "SIZE",
-    Reclaimable: "RECLAIMABLE",
-  });
+  printRows(
+    ctx,
+    flags.string("format") || "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}",
+    rows,
+    {
+      Type: "TYPE",
+      TotalCount: "TOTAL",
+      Active: "ACTIVE",
+      Size: "SIZE",
+      Reclaimable: "RECLAIMABLE",
+    },
+  );
 };

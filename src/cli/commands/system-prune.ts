@@ -10,7 +10,12 @@ export const spec: CommandModule["spec"] = {
   description: "Remove unused data",
   flags: [
     { name: "all", short: "a", type: "bool", description: "Remove all unused images not just dangling ones" },
-    { name: "filter", type: "strings", valueName: "filter", description: 'Provide filter values (e.g. "label=<key>=<value>")' },
+    {
+      name: "filter",
+      type: "strings",
+      valueName: "filter",
+      description: 'Provide filter values (e.g. "label=<key>=<value>")',
+    },
     { name: "force", short: "f", type: "bool", description: "Do not prompt for confirmation" },
     { name: "volumes", type: "bool", description: "Prune anonymous volumes" },
   ],

@@ -18,7 +18,14 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
     return;
   }
   const info = {
-    Client: { Version: VERSION, ApiVersion: "1.43", GoVersion: `node ${process.version}`, Os: process.platform, Arch: archName(), BuildTime: "" },
+    Client: {
+      Version: VERSION,
+      ApiVersion: "1.43",
+      GoVersion: `node ${process.version}`,
+      Os: process.platform,
+      Arch: archName(),
+      BuildTime: "",
+    },
   };
   const format = flags.string("format");
   if (format) {

@@ -242,3 +242,10 @@ test("breaking out of the loop stops reading", async () => {
   }
   assert.deepEqual(names, ["a"]);
 });
+
+test("a body cannot be read once the reader has moved on", async () => {
+  const tar = Buffer.concat([rawBlock({ name: "a", size: 1 }), pad(Buffer.from("a")), rawBlock({ name: "b" }), END]);
+  const kept = [];
+  for await (const e of readTar(chunked(tar, 512))) kept.push(e);
+  await assert.rejects(kept[0]!.buffer(), (e) => isHoistError(e, "INTERNAL") && /"a"/.test(e.message));
+});

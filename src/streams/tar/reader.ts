@@ -23,6 +23,7 @@ export class TarEntry {
   #src: ByteSource;
   #left: number;
   #padding: number;
+  #closed = false;
 
   constructor(header: TarHeader, src: ByteSource) {
     this.header = header;
@@ -38,6 +39,7 @@ export class TarEntry {
 
   /** The next piece of the body (a view into the input, valid until the next read), or null at its end. */
   async read(max = Infinity): Promise<Buffer | null> {
+    this.#checkOpen();
     if (this.#left === 0) return null;
     const chunk = await this.#src.upTo(Math.min(this.#left, max));
     if (chunk === null) throw this.#truncated();
@@ -51,6 +53,7 @@ export class TarEntry {
 
   /** The whole body in one buffer (zero-copy when it sits in one input chunk). Meant for small bodies. */
   async buffer(): Promise<Buffer> {
+    this.#checkOpen();
     if (this.#left === 0) return Buffer.alloc(0);
     const out = await this.#src.exact(this.#left);
     if (out === null || out.length < this.#left) throw this.#truncated();
@@ -65,6 +68,19 @@ export class TarEntry {
     this.#left = 0;
     this.#padding = 0;
     if (got < want) throw this.#truncated();
+  }
+
+  /** Skip what is left and refuse later reads: the input has moved on to the next entry. */
+  async close(): Promise<void> {
+    await this.skip();
+    this.#closed = true;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) {
+      const name = JSON.stringify(this.header.name);
+      throw new HoistError("INTERNAL", `tar entry ${name}: body read after the reader moved to the next entry`);
+    }
   }
 
   #truncated(): HoistError {
@@ -105,7 +121,7 @@ export async function* readTar(
       refuseUnsupported(raw, header);
       const entry = new TarEntry(header, src);
       yield entry;
-      await entry.skip();
+      await entry.close();
       previous = header.name;
     }
     completed = true;

@@ -6,7 +6,16 @@ import { Transform, type Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { createHash } from "node:crypto";
 import { HoistError } from "../../errors.ts";
-import { MediaType, digestHex, layerCompressionOf, ociLayerType, parseImageConfig, sha256, type Digest, type Descriptor } from "../../oci/index.ts";
+import {
+  MediaType,
+  digestHex,
+  layerCompressionOf,
+  ociLayerType,
+  parseImageConfig,
+  sha256,
+  type Digest,
+  type Descriptor,
+} from "../../oci/index.ts";
 import { decompress, extractLayer } from "../../streams/index.ts";
 import type { Store } from "../../store/store.ts";
 import type { Staging } from "../../store/staging.ts";
@@ -60,7 +69,12 @@ export class StoreSink implements ImageSink {
     return this.ingest(blob, mediaType, undefined, signal);
   }
 
-  private async ingest(blob: Readable, mediaType: string, expected: Digest | undefined, signal?: AbortSignal): Promise<LayerRef> {
+  private async ingest(
+    blob: Readable,
+    mediaType: string,
+    expected: Digest | undefined,
+    signal?: AbortSignal,
+  ): Promise<LayerRef> {
     const staging = await this.stage();
     const scratch = staging.scratch("layer");
     const file = `${scratch}.blob`;
@@ -73,7 +87,14 @@ export class StoreSink implements ImageSink {
       renameSync(scratch, staging.layerPath(w.diffId));
       staging.addLayer(w.diffId);
     }
-    const type = w.compression === "none" ? (layerCompressionOf(mediaType) === "none" ? mediaType : ociLayerType("none")) : layerCompressionOf(mediaType) === w.compression ? mediaType : ociLayerType(w.compression);
+    const type =
+      w.compression === "none"
+        ? layerCompressionOf(mediaType) === "none"
+          ? mediaType
+          : ociLayerType("none")
+        : layerCompressionOf(mediaType) === w.compression
+          ? mediaType
+          : ociLayerType(w.compression);
     const descriptor = { mediaType: type, digest: w.blobDigest, size: w.blobSize };
     this.layers.set(digestHex(w.diffId), {
       diffId: w.diffId,
@@ -104,7 +125,10 @@ export class StoreSink implements ImageSink {
     staging.writeBlobBytes(image.config, id);
     const manifest = this.manifestFor(image, id, staging);
     const state = this.store.state();
-    const size = diffIds.reduce((n, d) => n + (this.layers.get(digestHex(d))?.size ?? state.layers[digestHex(d)]?.size ?? 0), 0);
+    const size = diffIds.reduce(
+      (n, d) => n + (this.layers.get(digestHex(d))?.size ?? state.layers[digestHex(d)]?.size ?? 0),
+      0,
+    );
     const record: ImageRecord = {
       id,
       names: [],
@@ -145,7 +169,11 @@ export class StoreSink implements ImageSink {
     const rec = this.layers.get(hex) ?? this.store.state().layers[hex];
     const blob = rec?.blobs.find((b) => b.digest === l.descriptor.digest) ?? rec?.blobs[0];
     if (!blob) throw new HoistError("INTERNAL", `layer ${l.diffId} was not stored`);
-    return { mediaType: blob.compression === "none" ? ociLayerType("none") : blob.mediaType, digest: blob.digest, size: blob.size };
+    return {
+      mediaType: blob.compression === "none" ? ociLayerType("none") : blob.mediaType,
+      digest: blob.digest,
+      size: blob.size,
+    };
   }
 
   async commit(): Promise<void> {
@@ -155,12 +183,16 @@ export class StoreSink implements ImageSink {
         for (const [hex, rec] of this.layers) {
           const existing = state.layers[hex];
           if (!existing) state.layers[hex] = rec;
-          else for (const b of rec.blobs) if (!existing.blobs.some((x) => x.digest === b.digest)) existing.blobs.push(b);
+          else
+            for (const b of rec.blobs) if (!existing.blobs.some((x) => x.digest === b.digest)) existing.blobs.push(b);
         }
         for (const { record, names } of this.images) {
           for (const d of record.layers)
             if (!state.layers[digestHex(d)])
-              throw new HoistError("CONFLICT", `layer ${d} was removed by another process while this image was added; try again`);
+              throw new HoistError(
+                "CONFLICT",
+                `layer ${d} was removed by another process while this image was added; try again`,
+              );
           const hex = digestHex(record.id);
           const existing = state.images[hex];
           if (existing) {
@@ -218,7 +250,10 @@ export async function extractTee(
   try {
     const plain = await decompress(blob.pipe(tee));
     mkdirSync(dir, { recursive: true });
-    const stats = await extractLayer(plain.stream, dir, { ...(maxBytes ? { maxBytes } : {}), ...(signal ? { signal } : {}) });
+    const stats = await extractLayer(plain.stream, dir, {
+      ...(maxBytes ? { maxBytes } : {}),
+      ...(signal ? { signal } : {}),
+    });
     await finished(tee); // the blob's digest covers every byte, even past the tar's end
     fsyncSync(fd);
     return {

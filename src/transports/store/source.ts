@@ -27,7 +27,11 @@ export class StoreSource implements ImageSource {
 export function storeImage(store: Store, record: ImageRecord, names: string[]): SourceImage {
   let manifest: ManifestBytes | undefined;
   const readManifest = (): ManifestBytes => {
-    manifest ??= { bytes: store.readBlob(record.manifest.digest), mediaType: record.manifest.mediaType, digest: record.manifest.digest };
+    manifest ??= {
+      bytes: store.readBlob(record.manifest.digest),
+      mediaType: record.manifest.mediaType,
+      digest: record.manifest.digest,
+    };
     return manifest;
   };
   return {

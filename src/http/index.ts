@@ -1,0 +1,21 @@
+// The fetch pipeline: a node:http/https transport wrapped by small interceptors (retry, redirect, auth).
+export type { Body, Fetch, HttpRequest, HttpResponse, Interceptor } from "./types.ts";
+export { replayable, withHeader } from "./types.ts";
+export { discard, readBody, readJson } from "./body.ts";
+export { nodeTransport } from "./transport.ts";
+export type { TransportOptions } from "./transport.ts";
+export { DEFAULT_CERT_DIRS, tlsOptionsFor } from "./tls.ts";
+export type { TlsOptions, TlsSettings } from "./tls.ts";
+export { retry, backoffMs, isRetryableStatus, retryAfterMs } from "./retry.ts";
+export type { RetryOptions } from "./retry.ts";
+export { redirect } from "./redirect.ts";
+export { Authenticator, authenticate } from "./auth.ts";
+export type { AuthenticatorOptions } from "./auth.ts";
+export { fetchToken } from "./bearer.ts";
+export type { Token, TokenRequest } from "./bearer.ts";
+export { basicHeader } from "./basic.ts";
+export { parseChallenges, pickChallenge } from "./challenge.ts";
+export type { Challenge } from "./challenge.ts";
+export type { Credentials } from "./credentials.ts";
+export { isAbort, isTransientNetworkError } from "./network-error.ts";
+export { pipeline } from "./pipeline.ts";
