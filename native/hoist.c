@@ -4,12 +4,19 @@
 #define _GNU_SOURCE
 #include <node_api.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <poll.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -36,6 +43,10 @@ static napi_value errno_error(napi_env env, int err, const char *call, const cha
     case ENOTDIR: name = "ENOTDIR"; break;
     case ENOSPC: name = "ENOSPC"; break;
     case ERANGE: name = "ERANGE"; break;
+    case ECHILD: name = "ECHILD"; break;
+    case ESRCH: name = "ESRCH"; break;
+    case ETIMEDOUT: name = "ETIMEDOUT"; break;
+    case EADDRINUSE: name = "EADDRINUSE"; break;
     case ELOOP: name = "ELOOP"; break;
     case ENAMETOOLONG: name = "ENAMETOOLONG"; break;
     case EISDIR: name = "EISDIR"; break;
@@ -366,6 +377,168 @@ static napi_value js_umount(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* --- containers: the monitor's few process and terminal calls --- */
+
+/* setSubreaper(): prctl(PR_SET_CHILD_SUBREAPER, 1), so a container's init (orphaned when `runc create`
+ * exits) becomes our child and we can wait for its exit status. */
+static napi_value js_set_subreaper(napi_env env, napi_callback_info info) {
+  (void)info;
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) return throw_errno(env, errno, "prctl", NULL);
+  return undefined(env);
+}
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  pid_t pid;
+  int status;
+  int err;
+} wait_req;
+
+static void wait_execute(napi_env env, void *data) {
+  (void)env;
+  wait_req *r = data;
+  pid_t got;
+  do got = waitpid(r->pid, &r->status, __WALL);
+  while (got < 0 && errno == EINTR);
+  r->err = got < 0 ? errno : 0;
+}
+
+static void wait_complete(napi_env env, napi_status status, void *data) {
+  (void)status;
+  wait_req *r = data;
+  napi_value result, v;
+  if (r->err != 0) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "waitpid %d: %s", (int)r->pid, strerror(r->err));
+    napi_value text;
+    napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &text);
+    napi_create_error(env, NULL, text, &result);
+    napi_reject_deferred(env, r->deferred, result);
+  } else {
+    napi_create_object(env, &result);
+    if (WIFEXITED(r->status)) {
+      napi_create_int32(env, WEXITSTATUS(r->status), &v);
+      napi_set_named_property(env, result, "code", v);
+    } else if (WIFSIGNALED(r->status)) {
+      napi_create_int32(env, WTERMSIG(r->status), &v);
+      napi_set_named_property(env, result, "signal", v);
+    }
+    napi_resolve_deferred(env, r->deferred, result);
+  }
+  napi_delete_async_work(env, r->work);
+  free(r);
+}
+
+/* waitpid(pid) -> Promise<{ code?: number, signal?: number }>: blocks a worker thread, not the loop. */
+static napi_value js_waitpid(napi_env env, napi_callback_info info) {
+  napi_value argv[1], promise, name;
+  int32_t pid;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  napi_get_value_int32(env, argv[0], &pid);
+  wait_req *r = calloc(1, sizeof *r);
+  if (!r) return throw_errno(env, ENOMEM, "waitpid", NULL);
+  r->pid = pid;
+  napi_create_promise(env, &r->deferred, &promise);
+  napi_create_string_utf8(env, "hoist.waitpid", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, wait_execute, wait_complete, r, &r->work);
+  napi_queue_async_work(env, r->work);
+  return promise;
+}
+
+/* consoleListen(name) -> fd: a listening unix socket in the abstract namespace ("@name" for runc's
+ * --console-socket), non-blocking and close-on-exec. */
+static napi_value js_console_listen(napi_env env, napi_callback_info info) {
+  napi_value argv[1], result;
+  char name[100];
+  if (!get_args(env, info, 1, argv) || !get_string(env, argv[0], name, sizeof name)) return NULL;
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return throw_errno(env, errno, "socket", NULL);
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  size_t len = strlen(name);
+  memcpy(addr.sun_path + 1, name, len);
+  socklen_t alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
+  if (bind(fd, (struct sockaddr *)&addr, alen) != 0 || listen(fd, 1) != 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, err, "bind", name);
+  }
+  napi_create_int32(env, fd, &result);
+  return result;
+}
+
+/* consoleAccept(listenFd) -> fd | -1: accept one connection if one is waiting and receive the pty master
+ * it carries (SCM_RIGHTS); -1 when nobody has connected yet. */
+static napi_value js_console_accept(napi_env env, napi_callback_info info) {
+  napi_value argv[1], result;
+  int32_t lfd;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  napi_get_value_int32(env, argv[0], &lfd);
+  int conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+  if (conn < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+      napi_create_int32(env, -1, &result);
+      return result;
+    }
+    return throw_errno(env, errno, "accept", NULL);
+  }
+  struct pollfd p = {.fd = conn, .events = POLLIN};
+  int pr;
+  do pr = poll(&p, 1, 10000);
+  while (pr < 0 && errno == EINTR);
+  if (pr <= 0) {
+    close(conn);
+    return throw_errno(env, pr == 0 ? ETIMEDOUT : errno, "console socket", NULL);
+  }
+  char buf[4096];
+  struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf};
+  union {
+    char raw[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.raw, .msg_controllen = sizeof control.raw};
+  ssize_t n;
+  do n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+  while (n < 0 && errno == EINTR);
+  int err = errno;
+  close(conn);
+  if (n < 0) return throw_errno(env, err, "recvmsg", NULL);
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) return throw_errno(env, EPROTO, "console socket: no fd", NULL);
+  int master;
+  memcpy(&master, CMSG_DATA(c), sizeof master);
+  napi_create_int32(env, master, &result);
+  return result;
+}
+
+/* setWinsize(fd, rows, cols): TIOCSWINSZ on a terminal. */
+static napi_value js_set_winsize(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd;
+  uint32_t rows, cols;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  napi_get_value_int32(env, argv[0], &fd);
+  napi_get_value_uint32(env, argv[1], &rows);
+  napi_get_value_uint32(env, argv[2], &cols);
+  struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+  if (ioctl(fd, TIOCSWINSZ, &ws) != 0) return throw_errno(env, errno, "ioctl(TIOCSWINSZ)", NULL);
+  return undefined(env);
+}
+
+/* dup(fd) -> fd (close-on-exec). */
+static napi_value js_dup(napi_env env, napi_callback_info info) {
+  napi_value argv[1], result;
+  int32_t fd;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  napi_get_value_int32(env, argv[0], &fd);
+  int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  if (nfd < 0) return throw_errno(env, errno, "dup", NULL);
+  napi_create_int32(env, nfd, &result);
+  return result;
+}
+
 static void define(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
@@ -384,6 +557,12 @@ static napi_value init(napi_env env, napi_value exports) {
   define(env, exports, "funlock", js_funlock);
   define(env, exports, "mount", js_mount);
   define(env, exports, "umount", js_umount);
+  define(env, exports, "setSubreaper", js_set_subreaper);
+  define(env, exports, "waitpid", js_waitpid);
+  define(env, exports, "consoleListen", js_console_listen);
+  define(env, exports, "consoleAccept", js_console_accept);
+  define(env, exports, "setWinsize", js_set_winsize);
+  define(env, exports, "dup", js_dup);
   return exports;
 }
 

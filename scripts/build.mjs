@@ -27,7 +27,7 @@ await esbuild.build({
   format: "esm",
   platform: "node",
   target: "node22",
-  minifyWhitespace: true,
+  minifyWhitespace: process.env.HOIST_DEBUG_BUILD !== "1",
   minifySyntax: true,
   sourcemap: false,
   chunkNames: "[name]-[hash]",

@@ -32,6 +32,18 @@ export interface Native {
   funlock(fd: number): void;
   mount(source: string, target: string, fstype: string, flags: number, data: string): void;
   umount(target: string, detach: boolean): void;
+  /** prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants (a container's init after `runc create`) become our children. */
+  setSubreaper(): void;
+  /** Wait (on a worker thread) for a child to end: its exit code, or the signal that killed it. */
+  waitpid(pid: number): Promise<{ code?: number; signal?: number }>;
+  /** A listening, non-blocking unix socket in the abstract namespace (runc's --console-socket "@name"). */
+  consoleListen(name: string): number;
+  /** Accept one waiting connection and receive the pty master fd it carries; -1 when nobody connected yet. */
+  consoleAccept(listenFd: number): number;
+  /** TIOCSWINSZ. */
+  setWinsize(fd: number, rows: number, cols: number): void;
+  /** dup(fd), close-on-exec. */
+  dup(fd: number): number;
 }
 
 let loaded: Native | undefined;

@@ -307,6 +307,7 @@ test("budgets: too many bytes or entries is BUDGET_EXCEEDED", async (t) => {
 });
 
 test("truncated or corrupt input is BAD_ARCHIVE and removes the directory", async (t) => {
+  await refused(t, [file("ok"), file("huge-uid", "x", { uid: 2 ** 32 })], "BAD_ARCHIVE", /"huge-uid".*out of range/);
   const tar = await tarOf([file("a", "x".repeat(10_000)), file("b")]);
   await refused(t, tar.subarray(0, 5000), "BAD_ARCHIVE", /"a"/);
   const corrupt = Buffer.from(tar);

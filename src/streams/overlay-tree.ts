@@ -26,8 +26,10 @@ type Kind = "dir" | "file" | "symlink" | "special" | "whiteout";
 /** Bodies up to this size are read whole and written by one thread-pool job; larger ones stream. */
 const SMALL_FILE = 1 << 20;
 /** Small files and symlinks being created at once. */
-const CONCURRENCY = 32;
+const CONCURRENCY = 16;
 const OPAQUE_VALUE = Buffer.from("y");
+/** uid_t is 32 bits and (uid_t)-1 means "leave unchanged" to chown. */
+const MAX_ID = 0xffffffff;
 
 export class OverlayTree {
   readonly root: string;
@@ -52,6 +54,12 @@ export class OverlayTree {
       // The root's own entry ("./"): its attributes are not the layer's to set, as in docker.
       if (h.type !== "directory") throw unsafe(h, "the root of the layer must be a directory");
       return;
+    }
+    if (h.uid >= MAX_ID || h.gid >= MAX_ID) {
+      throw new HoistError(
+        "BAD_ARCHIVE",
+        `tar entry ${JSON.stringify(h.name)}: uid/gid ${h.uid}/${h.gid} out of range`,
+      );
     }
     const [parent, base] = splitPath(path);
     if (parent.includes(".wh.")) {

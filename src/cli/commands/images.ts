@@ -59,7 +59,9 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   const labelsOf = (img: ImageRecord): Record<string, string> =>
     (parseImageConfig(store.readBlob(img.id)).config?.Labels as Record<string, string> | undefined) ?? {};
   images = applyFilters(state, images, filters, args[0], labelsOf);
-  images.sort((a, b) => (b.created ?? b.added).localeCompare(a.created ?? a.added));
+  // Newest first. Plain string order (ISO times sort as strings); localeCompare would load ICU's collator.
+  const when = (i: ImageRecord): string => i.created ?? i.added;
+  images.sort((a, b) => (when(a) < when(b) ? 1 : when(a) > when(b) ? -1 : 0));
 
   const noTrunc = flags.bool("no-trunc");
   const id = (img: ImageRecord): string => (noTrunc ? img.id : img.id.slice(7, 19));
