@@ -33,6 +33,13 @@ const commands: Record<string, Loader> = {
   "system info": () => import("./commands/info.ts"),
   info: () => import("./commands/info.ts"),
   version: () => import("./commands/version.ts"),
+  pull: () => import("./commands/pull.ts"),
+  "image pull": () => import("./commands/pull.ts"),
+  push: () => import("./commands/push.ts"),
+  "image push": () => import("./commands/push.ts"),
+  login: () => import("./commands/login.ts"),
+  logout: () => import("./commands/logout.ts"),
+  search: () => import("./commands/search.ts"),
 };
 
 const groups: Record<string, string> = {

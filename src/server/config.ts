@@ -11,6 +11,7 @@ import type { Level } from "./log.ts";
 import { FilesystemDriver } from "./storage/filesystem.ts";
 import { createStore } from "./store/index.ts";
 import { parseYaml } from "./yaml.ts";
+import { defaultWorkers } from "./cluster.ts";
 
 export interface TokenConfig {
   /** Where clients get tokens; default: this server's /token. */
@@ -27,6 +28,8 @@ export interface TokenConfig {
 
 export interface RegistryConfig {
   addr: string;
+  /** Server processes sharing the port and the storage (node:cluster); 1 serves from this process alone. */
+  workers: number;
   root: string;
   fsync: boolean;
   tls?: { cert: string; key: string };
@@ -47,6 +50,7 @@ export interface RegistryConfig {
 export function defaultConfig(root: string): RegistryConfig {
   return {
     addr: ":5000",
+    workers: defaultWorkers(),
     root,
     fsync: true,
     auth: {
@@ -138,9 +142,10 @@ export function readConfigFile(path: string): unknown {
 export function applyConfig(base: RegistryConfig, raw: unknown): RegistryConfig {
   const c: RegistryConfig = structuredClone(base);
   const doc = obj(raw, "the config");
-  checkKeys(doc, ["addr", "root", "storage", "tls", "auth", "limits", "delete", "readOnly", "log", "gc"], "");
+  checkKeys(doc, ["addr", "workers", "root", "storage", "tls", "auth", "limits", "delete", "readOnly", "log", "gc"], "");
   c.addr = str(doc.addr, "addr") ?? c.addr;
   c.root = str(doc.root, "root") ?? c.root;
+  if (doc.workers !== undefined && doc.workers !== null) c.workers = parseWorkers(doc.workers, "workers");
   const storage = obj(doc.storage, "storage");
   checkKeys(storage, ["driver", "root", "fsync"], "storage.");
   const driver = str(storage.driver, "storage.driver");
@@ -211,6 +216,14 @@ export function applyConfig(base: RegistryConfig, raw: unknown): RegistryConfig 
   if (gc.gracePeriod !== undefined) c.gc.gracePeriodSeconds = parseDuration(gc.gracePeriod, "gc.gracePeriod");
   if (gc.uploadPurgeAge !== undefined) c.gc.uploadPurgeAgeSeconds = parseDuration(gc.uploadPurgeAge, "gc.uploadPurgeAge");
   return c;
+}
+
+/** A worker count: a positive integer, or "auto" (one per core, at most four). */
+export function parseWorkers(v: unknown, what: string): number {
+  if (v === "auto") return defaultWorkers();
+  const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 64) throw bad(`${what} must be "auto" or 1..64`);
+  return n;
 }
 
 /** `:5000`, `0.0.0.0:5000`, `[::1]:5000`, `5000` → host and port ("" host: all interfaces). */

@@ -1,6 +1,4 @@
 // Structured JSON logs, one object per line: access logs for every request, and server events.
-import type { Writable } from "node:stream";
-
 export type Level = "debug" | "info" | "warn" | "error";
 
 export interface Logger {
@@ -9,7 +7,7 @@ export interface Logger {
 
 const order: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export function jsonLogger(out: Writable, minLevel: Level = "info"): Logger {
+export function jsonLogger(out: { write(line: string): unknown }, minLevel: Level = "info"): Logger {
   return {
     log(level, msg, fields = {}) {
       if (order[level] < order[minLevel]) return;

@@ -80,7 +80,7 @@ async function route(registry: Registry, ctx: RequestContext): Promise<void> {
   }
   if (path === "/healthz") {
     only(ctx, "GET", "HEAD");
-    await registry.store.driver.list("");
+    await registry.store.driver.stat("repositories");
     sendJson(ctx, 200, { status: "ok" });
     return;
   }

@@ -195,3 +195,24 @@ test("an extracted layer works as an overlay lowerdir, and a container's upperdi
   assert.ok(names.includes("file var/cache/fresh"));
   assert.ok(!names.some((n) => n.startsWith("hardlink")), "shared whiteout inodes are not hardlinks");
 });
+
+test("createLayer of a tree extracted from GNU tar --sort=name gives GNU tar's own entries back", async (t) => {
+  const work = tempDir(t);
+  const src = path.join(work, "src");
+  fs.mkdirSync(path.join(src, "usr/bin"), { recursive: true });
+  fs.mkdirSync(path.join(src, "etc"));
+  fs.writeFileSync(path.join(src, "usr/bin/a-tool"), "#!/bin/sh\n", { mode: 0o755 });
+  fs.linkSync(path.join(src, "usr/bin/a-tool"), path.join(src, "usr/bin/b-tool"));
+  fs.symlinkSync("/usr/bin/a-tool", path.join(src, "usr/bin/c-link"));
+  fs.writeFileSync(path.join(src, "etc/conf"), "x=1\n");
+  native().lsetxattr(path.join(src, "etc/conf"), "user.origin", Buffer.from("test"));
+  fs.writeFileSync(path.join(src, `${"long-".repeat(30)}name`), "long");
+  fs.chownSync(path.join(src, "etc"), 10, 20);
+  const tarPath = path.join(work, "gnu.tar");
+  const args = ["--sort=name", "--numeric-owner", "--xattrs", "--xattrs-include=*", "--format=posix"];
+  execFileSync("tar", [...args, "-cf", tarPath, "-C", src, "."]);
+  const dest = path.join(work, "dest");
+  await extractLayer(fs.createReadStream(tarPath), dest);
+  const want = (await summarize(fs.readFileSync(tarPath))).filter((e) => e.name !== ""); // not the root
+  assert.deepEqual(await entriesOf(dest, "rootfs"), want);
+});

@@ -32,8 +32,14 @@ export function createLayer(dir: string, options: CreateLayerOptions): Readable 
 /** The entries createLayer writes, in order. */
 export async function* layerEntries(dir: string, options: CreateLayerOptions): AsyncGenerator<TarWriteEntry> {
   const walker = new Walker(dir, options);
-  if (options.mode === "overlay" && isOpaque(dir)) yield walker.opaqueMarker("", fs.lstatSync(dir, { bigint: true }));
-  yield* walker.children("");
+  try {
+    if (options.mode === "overlay" && isOpaque(dir)) yield walker.opaqueMarker("", fs.lstatSync(dir, { bigint: true }));
+    yield* walker.children("");
+  } catch (e) {
+    if (e instanceof HoistError) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    throw new HoistError("IO", `archiving ${dir}: ${message}`, { cause: e });
+  }
 }
 
 class Walker {

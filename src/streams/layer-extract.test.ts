@@ -85,6 +85,7 @@ test("extracts files, dirs, symlinks, hardlinks, devices and fifos with their at
     { name: "run/fifo", type: "fifo", mode: 0o600 },
   ]);
   assert.equal(stats.entries, 12);
+  assert.equal(stats.contentBytes, "root:x:0:0\n".length + "in setgid dir".length + 3 + 3);
   const s = snapshot(dest);
   assert.equal(s["etc"]?.mtime, "1500000000000000000");
   assert.equal(s["etc/passwd"]?.mtime, "1500000001123456789");

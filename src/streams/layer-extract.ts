@@ -26,6 +26,8 @@ export interface ExtractStats {
   bytes: number;
   /** sha256 of exactly those bytes. */
   diffID: Digest;
+  /** Bytes of regular-file content written (hardlinks counted once): the layer's size on disk, roughly. */
+  contentBytes: number;
   /** Extended attributes the filesystem refused (EPERM/ENOTSUP) and that were skipped. */
   xattrsSkipped: number;
 }
@@ -40,8 +42,10 @@ export async function extractLayer(
   const hash = hasher();
   let bytes = 0;
   let entries = 0;
+  let contentBytes = 0;
   let current = "";
   const onChunk = (chunk: Buffer) => {
+    options.signal?.throwIfAborted();
     bytes += chunk.length;
     if (options.maxBytes !== undefined && bytes > options.maxBytes) {
       const at = current === "" ? "" : ` (at entry ${JSON.stringify(current)})`;
@@ -62,6 +66,7 @@ export async function extractLayer(
           `layer has more than ${options.maxEntries} entries (at entry ${JSON.stringify(current)})`,
         );
       }
+      if (entry.header.type === "file") contentBytes += entry.header.size;
       await tree.apply(entry);
     }
     await tree.finish();
@@ -72,7 +77,7 @@ export async function extractLayer(
         `layer diffID mismatch: expected ${options.expectedDiffID}, got ${diffID}`,
       );
     }
-    return { entries, bytes, diffID, xattrsSkipped: tree.counters.xattrsSkipped };
+    return { entries, bytes, diffID, contentBytes, xattrsSkipped: tree.counters.xattrsSkipped };
   } catch (e) {
     await tree.settle();
     fs.rmSync(destDir, { recursive: true, force: true });
@@ -83,12 +88,15 @@ export async function extractLayer(
 }
 
 function prepare(destDir: string): void {
+  let names: string[];
   try {
-    if (fs.readdirSync(destDir).length > 0) {
-      throw new HoistError("CONFLICT", `cannot extract a layer into ${destDir}: the directory is not empty`);
-    }
+    names = fs.readdirSync(destDir);
   } catch (e) {
-    if (errnoCode(e) !== "ENOENT") throw e;
+    if (errnoCode(e) !== "ENOENT") throw new HoistError("IO", `cannot extract a layer into ${destDir}`, { cause: e });
     fs.mkdirSync(destDir, { recursive: true, mode: 0o755 });
+    return;
+  }
+  if (names.length > 0) {
+    throw new HoistError("CONFLICT", `cannot extract a layer into ${destDir}: the directory is not empty`);
   }
 }

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { desc, emptyJson, sha512 } from "./conformance-data.ts";
+import { emptyJson, sha512 } from "./conformance-data.ts";
 import type { Desc } from "./conformance-data.ts";
 import { IDX, MAN, OCT, digestOf, http, random, startRegistry } from "./helpers.ts";
 import type { TestRegistry } from "./helpers.ts";

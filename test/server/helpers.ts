@@ -62,7 +62,7 @@ export async function http(
 ): Promise<Res> {
   const url = path.startsWith("http") ? path : base + path;
   const init: RequestInit = { method, headers: opts.headers ?? {}, redirect: "manual" };
-  if (opts.body !== undefined) init.body = opts.body as BodyInit;
+  if (opts.body !== undefined) init.body = opts.body as NonNullable<RequestInit["body"]>;
   const r = await fetch(url, init);
   const body = Buffer.from(await r.arrayBuffer());
   return {

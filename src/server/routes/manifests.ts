@@ -64,6 +64,7 @@ export async function putManifest(r: RouteRequest): Promise<void> {
       detail: { digests: missing },
     });
 
+  await Promise.all(checked.blobs.map((b) => store.blobs.touch(b)));
   await store.manifests.put(r.name, {
     digest,
     bytes,

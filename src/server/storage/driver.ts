@@ -43,6 +43,20 @@ export interface StorageDriver {
   truncate(key: string, size: number): Promise<void>;
   /** Marks an object as used now (its modTime), so garbage collection's grace period protects it. */
   touch(key: string): Promise<void>;
+  /**
+   * Holds an exclusive lock on an existing object across every process sharing this storage (an upload session's
+   * appends and commit), waiting up to `timeoutMs`; resolves to the release function, or undefined when the object
+   * does not exist.
+   */
+  lock(key: string, timeoutMs?: number): Promise<(() => Promise<void>) | undefined>;
+}
+
+/** Thrown by lock when the lock stays held by someone else for too long. */
+export class LockTimeout extends Error {
+  constructor(key: string) {
+    super(`timed out waiting for the lock on ${key}`);
+    this.name = "LockTimeout";
+  }
 }
 
 /** Thrown by append when the object's size is not the expected offset. */

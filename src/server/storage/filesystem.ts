@@ -6,7 +6,9 @@ import type { FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { errnoCode } from "../../errors.ts";
-import { OffsetMismatch } from "./driver.ts";
+import { native } from "../../native.ts";
+import { KeyedMutex } from "../store/mutex.ts";
+import { LockTimeout, OffsetMismatch } from "./driver.ts";
 import type { AppendOptions, FileInfo, ReadOptions, StorageDriver } from "./driver.ts";
 
 export interface FilesystemDriverOptions {
@@ -21,6 +23,7 @@ export class FilesystemDriver implements StorageDriver {
   readonly root: string;
   readonly #fsync: boolean;
   #tmpReady = false;
+  readonly #local = new KeyedMutex();
 
   constructor(root: string, options: FilesystemDriverOptions = {}) {
     this.root = root;
@@ -165,6 +168,40 @@ export class FilesystemDriver implements StorageDriver {
     }
   }
 
+  /** flock(2) on the object's file, so separate processes (cluster workers, other instances) exclude each other. */
+  async lock(key: string, timeoutMs = 30_000): Promise<(() => Promise<void>) | undefined> {
+    const path = this.#path(key);
+    let releaseLocal!: () => void;
+    await new Promise<void>((resolve) => {
+      void this.#local.run(key, () => new Promise<void>((release) => {
+        releaseLocal = release;
+        resolve();
+      }));
+    });
+    let fh: FileHandle;
+    try {
+      fh = await open(path, "r");
+    } catch (e) {
+      releaseLocal();
+      if (missing(e)) return undefined;
+      throw e;
+    }
+    const flock = fileLocks();
+    const deadline = Date.now() + timeoutMs;
+    while (flock && !flock.flock(fh.fd, true)) {
+      if (Date.now() > deadline) {
+        await fh.close();
+        releaseLocal();
+        throw new LockTimeout(key);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return async () => {
+      await fh.close();
+      releaseLocal();
+    };
+  }
+
   async #rename(from: string, to: string): Promise<void> {
     try {
       await rename(from, to);
@@ -183,6 +220,20 @@ export class FilesystemDriver implements StorageDriver {
     }
     return join(dir, randomBytes(12).toString("hex"));
   }
+}
+
+let locks: { flock(fd: number, exclusive: boolean): boolean } | null | undefined;
+
+/** The native helper's flock when it is built; without it, locks hold within this process only. */
+function fileLocks(): { flock(fd: number, exclusive: boolean): boolean } | null {
+  if (locks === undefined) {
+    try {
+      locks = native();
+    } catch {
+      locks = null;
+    }
+  }
+  return locks;
 }
 
 function missing(e: unknown): boolean {

@@ -71,3 +71,4 @@ export function uploadDataKey(id: string): string {
 export function uploadInfoKey(id: string): string {
   return `${uploadsRoot}/${id}/info.json`;
 }
+

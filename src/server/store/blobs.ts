@@ -45,6 +45,11 @@ export class BlobStore {
     await this.#driver.putContent(layerLinkKey(name, d), d);
   }
 
+  /** Marks a blob as used now (a manifest referencing it was pushed): garbage collection's grace period covers it. */
+  touch(d: Digest): Promise<void> {
+    return this.#driver.touch(blobKey(d));
+  }
+
   unlink(name: string, d: Digest): Promise<boolean> {
     return this.#driver.delete(layerLinkKey(name, d));
   }

@@ -10,7 +10,6 @@ import type { StorageDriver } from "../storage/driver.ts";
 import { blobKey, uploadDataKey, uploadInfoKey, uploadKey, uploadsRoot } from "../storage/layout.ts";
 import type { BlobStore } from "./blobs.ts";
 import { Lru } from "./lru.ts";
-import { KeyedMutex } from "./mutex.ts";
 
 export interface UploadInfo {
   name: string;
@@ -42,7 +41,6 @@ export class UploadStore {
   readonly #driver: StorageDriver;
   readonly #blobs: BlobStore;
   readonly #maxBlobSize: number;
-  readonly #lock = new KeyedMutex();
   /** Digest state of recent sessions, so a blob is hashed while it streams in; storage stays the truth. */
   readonly #hashes = new Lru<string, RunningHash>(1024);
 
@@ -67,8 +65,21 @@ export class UploadStore {
     return { offset: await this.#size(id), info };
   }
 
+  /** Runs `fn` holding the session's lock (shared by every process on this storage). */
+  async #locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    if (!isUploadId(id)) throw new RegistryError("BLOB_UPLOAD_UNKNOWN");
+    // The session's info object is written once and never replaced: it is the lock.
+    const release = await this.#driver.lock(uploadInfoKey(id));
+    if (!release) throw new RegistryError("BLOB_UPLOAD_UNKNOWN");
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  }
+
   append(name: string, id: string, req: AppendRequest): Promise<number> {
-    return this.#lock.run(id, async () => {
+    return this.#locked(id, async () => {
       const info = await this.#info(name, id);
       const offset = await this.#size(id);
       return this.#append(id, info, offset, req);
@@ -77,7 +88,7 @@ export class UploadStore {
 
   /** Appends an optional last chunk, verifies the digest, and moves the blob into place. */
   commit(name: string, id: string, digest: Digest, req?: AppendRequest): Promise<{ size: number }> {
-    return this.#lock.run(id, async () => {
+    return this.#locked(id, async () => {
       const info = await this.#info(name, id);
       const before = await this.#size(id);
       const size = req ? await this.#append(id, info, before, req) : before;
@@ -99,7 +110,7 @@ export class UploadStore {
   }
 
   cancel(name: string, id: string): Promise<void> {
-    return this.#lock.run(id, async () => {
+    return this.#locked(id, async () => {
       await this.#info(name, id);
       await this.#driver.delete(uploadKey(id));
       this.#hashes.delete(id);

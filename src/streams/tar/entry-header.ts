@@ -75,8 +75,9 @@ function buildHeader(raw: RawHeader, pax: Map<string, Buffer>, longName?: string
     linkname: longLink ?? raw.linkname,
     devmajor: raw.devmajor,
     devminor: raw.devminor,
-    xattrs: {},
-    pax: {},
+    // Null-prototype records: keys come from the archive ("__proto__" included).
+    xattrs: Object.create(null) as Record<string, Buffer>,
+    pax: Object.create(null) as Record<string, string>,
   };
   for (const [key, value] of pax) applyPax(h, key, value);
   // Old tars mark directories with a trailing slash on a regular-file entry.
@@ -93,8 +94,8 @@ function applyPax(h: TarHeader, key: string, value: Buffer): void {
     return;
   }
   if (key.startsWith("LIBARCHIVE.xattr.")) {
-    const name = decodeURIComponent(key.slice(17));
-    h.xattrs[name] ??= Buffer.from(value.toString("latin1"), "base64");
+    const name = decodeURIComponentOrUndefined(key.slice(17));
+    if (name !== undefined) h.xattrs[name] ??= Buffer.from(value.toString("latin1"), "base64");
     return;
   }
   const text = value.toString("utf8");
@@ -138,6 +139,14 @@ function applyPax(h: TarHeader, key: string, value: Buffer): void {
       return;
     default:
       h.pax[key] = text;
+  }
+}
+
+function decodeURIComponentOrUndefined(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
   }
 }
 

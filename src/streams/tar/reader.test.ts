@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import zlib from "node:zlib";
 import { isHoistError } from "../../errors.ts";
 import { chunked, END, pad, rawBlock, summarize, tempDir } from "../test-helpers.ts";
 import { encodePax } from "./pax.ts";
@@ -222,6 +223,11 @@ test("corrupt headers and PAX records are BAD_ARCHIVE", async () => {
   );
   const huge = rawBlock({ name: "p", typeflag: "x", size: 5 << 20 });
   await rejects(Buffer.concat([huge, END]), "BAD_ARCHIVE", /limit/);
+});
+
+test("compressed input is BAD_ARCHIVE with a hint", async () => {
+  const gz = zlib.gzipSync(Buffer.concat([rawBlock({ name: "a" }), END]));
+  await rejects(Buffer.concat([gz, Buffer.alloc(1024)]), "BAD_ARCHIVE", /compressed/);
 });
 
 test("sparse entries are refused as UNSUPPORTED", async () => {

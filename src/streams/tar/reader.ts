@@ -144,10 +144,18 @@ async function headerBlock(src: ByteSource, where: () => string): Promise<Buffer
     throw bad(`corrupt tar archive: a zero block followed by data at offset ${offset} ${where()}`);
   }
   if (!checksumValid(block)) {
+    if (offset === 0 && looksCompressed(block))
+      throw bad("not a tar archive: the data is compressed (decompress it first)");
     const name = JSON.stringify(parseString(block, 0, 100));
     throw bad(`corrupt tar archive: header checksum mismatch at offset ${offset} (entry ${name}, ${where()})`);
   }
   return block;
+}
+
+/** gzip, zstd, bzip2 or xz magic bytes. */
+function looksCompressed(b: Buffer): boolean {
+  const m = b.readUInt32LE(0);
+  return (m & 0xffff) === 0x8b1f || m === 0xfd2fb528 || (m & 0xffffff) === 0x685a42 || m === 0x587a37fd;
 }
 
 function refuseUnsupported(raw: RawHeader, header: TarHeader): void {

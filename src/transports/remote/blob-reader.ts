@@ -1,6 +1,5 @@
 // A blob download that survives dropped connections: when the body ends early or fails, ask again from the
 // byte we have (Range: bytes=N-) and carry on; a registry that ignores Range gets the head skipped.
-import { once } from "node:events";
 import { PassThrough, type Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { HoistError } from "../../errors.ts";
@@ -54,7 +53,9 @@ async function pump(
   let res: HttpResponse | undefined = first;
   let skip = 0;
   let resumes = 0;
-  const onClose = (): void => res?.body.destroy();
+  const onClose = (): void => {
+    res?.body.destroy();
+  };
   out.on("close", onClose);
   try {
     while (true) {
@@ -70,7 +71,7 @@ async function pump(
           got += chunk.length;
           if (got > desc.size) throw new HoistError("SIZE_INVALID", `blob ${desc.digest} is larger than ${desc.size} bytes`);
           options.onProgress?.(got);
-          if (!out.write(chunk)) await once(out, "drain");
+          if (!out.write(chunk)) await drained(out);
           if (out.destroyed) return;
         }
         if (got === desc.size) {
@@ -101,4 +102,17 @@ async function pump(
   } finally {
     out.off("close", onClose);
   }
+}
+
+/** Wait until `s` wants more, or is gone. */
+function drained(s: PassThrough): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      s.off("drain", done);
+      s.off("close", done);
+      resolve();
+    };
+    s.on("drain", done);
+    s.on("close", done);
+  });
 }

@@ -51,7 +51,7 @@ function describe(e: SpecError): string {
 
 /** Read an unexpected response and turn it into an error; `context` prefixes the message when given. */
 export async function responseError(res: HttpResponse, context?: string): Promise<HoistError> {
-  let body = Buffer.alloc(0);
+  let body: Buffer = Buffer.alloc(0);
   try {
     body = await readBody(res, 64 << 10);
   } catch {
@@ -72,7 +72,7 @@ export async function responseError(res: HttpResponse, context?: string): Promis
           : `${res.status} ${plain && plain.length < 200 && !plain.startsWith("<") ? plain : statusText(res.status)}`;
     text = fallback;
   }
-  return new HoistError(code, context ? `${context}: ${text}` : text);
+  return Object.assign(new HoistError(code, context ? `${context}: ${text}` : text), { status: res.status });
 }
 
 function statusText(status: number): string {
@@ -90,4 +90,10 @@ function statusText(status: number): string {
     504: "Gateway Timeout",
   };
   return t[status] ?? "Unexpected Response";
+}
+
+/** An error from a response whose status says trying again may work (5xx, 429). */
+export function isRetryableResponseError(e: unknown): boolean {
+  const status = (e as { status?: unknown })?.status;
+  return typeof status === "number" && (status === 429 || status >= 500);
 }

@@ -261,7 +261,7 @@ export async function extractTee(
       blobSize: size,
       diffId: stats.diffID,
       tarSize: stats.bytes,
-      contentSize: (stats as { contentBytes?: number }).contentBytes ?? stats.bytes,
+      contentSize: stats.contentBytes,
       compression: plain.compression,
     };
   } finally {

@@ -1,0 +1,361 @@
+// The monitor: runs one container from start to exit, like podman's conmon. The foreground CLI is the monitor
+// of an attached container (no extra process); a detached container gets its own small monitor process
+// (monitor-main.ts). The monitor holds the container's lock, becomes the subreaper of the container's init
+// (`runtime create` exits, the init is re-parented to us), holds its stdio, writes its log, and records its
+// exit code and time before cleaning up (runtime delete, unmount, network teardown, --rm).
+import fs from "node:fs";
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { join } from "node:path";
+import tty from "node:tty";
+import { setTimeout as sleep } from "node:timers/promises";
+import { HoistError } from "../errors.ts";
+import { native } from "../native.ts";
+import type { ContainerRecord, MountPoint } from "../store/containers.ts";
+import { applyLayerDir } from "../store/driver-vfs.ts";
+import { unlock } from "./busy-lock.ts";
+import type { Engine } from "./engine.ts";
+import { DEFAULT_PATH, hasEnv } from "./env.ts";
+import { LogWriter, logPath } from "./logs.ts";
+import { networkDriver } from "./network.ts";
+import { freshLog, readLogError, runtimeCall, runtimeDelete, spawnCreate, type OciRuntime } from "./oci-runtime.ts";
+import { cleanupRun, finishContainer } from "./finish.ts";
+import { resolveInRoot } from "./rootfs-path.ts";
+import { buildSpec, cgroupSupport, INIT_PATH, processSpec, userMount, type OciMount } from "./spec.ts";
+import { findInitBinary } from "./create.ts";
+import { resolveUser } from "./user.ts";
+
+/** A start that failed before the container's process ran: docker's exit codes 125, 126, 127. */
+export class StartError extends HoistError {
+  constructor(message: string, exitCode: number) {
+    super("RUNTIME", message, { exitCode });
+    this.name = "StartError";
+  }
+}
+
+/** docker's mapping of a start failure to an exit code. */
+export function startExitCode(message: string): number {
+  const m = message.toLowerCase();
+  if (m.includes("executable file not found") || m.includes("no such file or directory")) return 127;
+  if (m.includes("permission denied") || m.includes("is a directory")) return 126;
+  return 125;
+}
+
+export interface AttachIo {
+  /** Non-tty with -i: the container reads this fd directly. */
+  stdinFd?: number;
+  /** tty with -i: keystrokes to send (the caller puts its terminal in raw mode). */
+  stdin?: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** tty: the caller's terminal size, and a way to hear of changes. */
+  size?: () => { rows: number; cols: number } | undefined;
+  onResize?: (listener: () => void) => void;
+}
+
+export interface MonitorOptions {
+  attach?: AttachIo;
+  /** The container's process is running (pid on the host). */
+  onStarted?: (pid: number) => void;
+}
+
+export function exitCodeOf(status: { code?: number; signal?: number }): number {
+  return status.code ?? 128 + (status.signal ?? 0);
+}
+
+function waitChild(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.once("error", () => resolve(127));
+  });
+}
+
+/** Volumes' data directories, made (and filled from the image, as docker does) on first use. */
+function prepareVolumes(engine: Engine, rootfs: string, mounts: MountPoint[]): void {
+  for (const m of mounts) {
+    if (m.Type === "bind") {
+      if (!fs.existsSync(m.Source)) fs.mkdirSync(m.Source, { recursive: true, mode: 0o755 });
+      continue;
+    }
+    if (m.Type !== "volume") continue;
+    const data = engine.volumeDir(m.Source);
+    if (fs.existsSync(data)) continue;
+    const staged = `${data}.${process.pid}.tmp`;
+    fs.rmSync(staged, { recursive: true, force: true });
+    fs.mkdirSync(staged, { recursive: true, mode: 0o755 });
+    const src = resolveInRoot(rootfs, m.Destination);
+    if (!m.NoCopy && fs.existsSync(src) && fs.statSync(src).isDirectory()) {
+      applyLayerDir(src, staged);
+      const st = fs.statSync(src);
+      fs.chownSync(staged, st.uid, st.gid);
+      fs.chmodSync(staged, st.mode & 0o7777);
+    }
+    fs.renameSync(staged, data);
+  }
+}
+
+/** Mount the root filesystem, write /etc files and the bundle's config.json. */
+async function prepare(engine: Engine, c: ContainerRecord, dir: string): Promise<{ netns: boolean }> {
+  const driver = await engine.driver(c.Driver);
+  const rootfs = driver.mount(c.Id, engine.lowers(c));
+  const setup = await networkDriver(c.HostConfig.NetworkMode).prepare(c);
+  const files = { hosts: join(dir, "hosts"), hostname: join(dir, "hostname"), resolvConf: join(dir, "resolv.conf") };
+  fs.writeFileSync(files.hosts, setup.hosts);
+  fs.writeFileSync(files.hostname, `${setup.hostname}\n`);
+  fs.writeFileSync(files.resolvConf, setup.resolvConf);
+  const user = resolveUser(rootfs, c.Config.User);
+  let env = [...c.Config.Env];
+  if (!hasEnv(env, "PATH")) env.unshift(`PATH=${DEFAULT_PATH}`);
+  env = [...env.filter((e) => !e.startsWith("HOSTNAME=")), `HOSTNAME=${setup.hostname}`];
+  if (c.Config.Tty && !hasEnv(env, "TERM")) env.push("TERM=xterm");
+  if (!hasEnv(env, "HOME")) env.push(`HOME=${user.home}`);
+  const argv = [c.Path, ...c.Args];
+  const mounts: OciMount[] = c.Mounts.map((m) => userMount(m, (n) => engine.volumeDir(n)));
+  if (c.HostConfig.Init) {
+    const init = findInitBinary();
+    if (!init) throw new StartError("--init: no init binary found (install catatonit or tini)", 125);
+    mounts.push({ destination: INIT_PATH, type: "bind", source: init, options: ["rbind", "ro", "rprivate"] });
+  }
+  prepareVolumes(engine, rootfs, c.Mounts);
+  const proc = processSpec(c, {
+    args: c.HostConfig.Init ? [INIT_PATH, "--", ...argv] : argv,
+    env,
+    cwd: c.Config.WorkingDir || "/",
+    user,
+    terminal: c.Config.Tty,
+  });
+  const spec = buildSpec({
+    record: c,
+    rootfs,
+    process: proc,
+    hostname: setup.hostname,
+    netns: setup.namespace,
+    files,
+    mounts,
+    cgroups: cgroupSupport(),
+  });
+  fs.writeFileSync(join(dir, "config.json"), JSON.stringify(spec));
+  return { netns: setup.namespace !== undefined };
+}
+
+/** Run the container until it exits. Returns its exit code; throws StartError when it could not start.
+ * `lockFd` is the container's lock, already held; it is released when this returns. */
+export async function runContainer(engine: Engine, c0: ContainerRecord, lockFd: number, o: MonitorOptions = {}): Promise<number> {
+  const id = c0.Id;
+  const dir = engine.dir(id);
+  let c = c0;
+  let rt: OciRuntime | undefined;
+  let started = false;
+  try {
+    native().setSubreaper();
+    rt = engine.runtime(c);
+    c = await engine.containers.change(id, (r) => {
+      if (!r) throw new HoistError("NOT_FOUND", `No such container: ${id}`);
+      r.State.Monitored = true;
+      r.State.MonitorPid = process.pid;
+      r.State.Error = "";
+      return structuredClone(r);
+    });
+    if (fs.existsSync(join(rt.root, id))) await runtimeDelete(rt, id);
+    await prepare(engine, c, dir);
+    const log = freshLog(dir);
+    const io = new ContainerIo(c, new LogWriter(logPath(dir, id)), o.attach);
+    const child = spawnCreate(rt, {
+      id,
+      bundle: dir,
+      pidFile: join(dir, "pidfile"),
+      log,
+      ...(io.consoleName ? { consoleSocket: `@${io.consoleName}` } : {}),
+      stdio: io.createStdio(),
+    });
+    io.attachCreate(child);
+    let createCode = await waitChild(child);
+    if (createCode === 0 && !(await io.acceptConsole())) createCode = 1;
+    if (createCode !== 0) {
+      const msg = readLogError(log) || `${rt.name} create: exit status ${createCode}`;
+      io.discard();
+      throw new StartError(`OCI runtime create failed: ${msg}`, startExitCode(msg));
+    }
+    const pid = Number(fs.readFileSync(join(dir, "pidfile"), "utf8").trim());
+    const exited = native().waitpid(pid);
+    try {
+      await networkDriver(c.HostConfig.NetworkMode).afterCreate(c, pid);
+      await runtimeCall(rt, ["start", id], log);
+    } catch (e) {
+      await runtimeDelete(rt, id).catch(() => {});
+      await exited.catch(() => {});
+      io.discard();
+      const msg = (e as Error).message;
+      throw new StartError(msg, startExitCode(msg));
+    }
+    started = true;
+    await engine.containers.change(id, (r) => {
+      if (!r) return;
+      r.State = { ...r.State, Status: "running", Pid: pid, ExitCode: 0, Error: "", StartedAt: new Date().toISOString(), FinishedAt: "0001-01-01T00:00:00Z", OOMKilled: false };
+    });
+    io.flush();
+    o.onStarted?.(pid);
+    const code = exitCodeOf(await exited);
+    await io.drain();
+    await finishContainer(engine, c, rt, { exitCode: code });
+    return code;
+  } catch (e) {
+    if (!started) {
+      if (rt) await cleanupRun(engine, c, rt).catch(() => {});
+      const code = e instanceof HoistError ? e.exitCode : 125;
+      await engine.containers
+        .change(id, (r) => {
+          if (!r) return;
+          r.State.Monitored = false;
+          delete r.State.MonitorPid;
+          r.State.Error = (e as Error).message;
+          r.State.ExitCode = code;
+          if (r.State.Status !== "created") r.State.Status = "exited";
+          r.State.FinishedAt = new Date().toISOString();
+        })
+        .catch(() => {});
+      if (c.HostConfig.AutoRemove && rt) await finishContainer(engine, c, rt, { exitCode: code, failed: true }).catch(() => {});
+    }
+    throw e;
+  } finally {
+    unlock(lockFd);
+  }
+}
+
+/** The container's stdio: pipes (or the caller's stdin fd) without a tty, a pty master with one. */
+class ContainerIo {
+  readonly consoleName: string | undefined;
+  private readonly c: ContainerRecord;
+  private readonly log: LogWriter;
+  private readonly attach: AttachIo | undefined;
+  private listenFd: number | undefined;
+  private master: number | undefined;
+  private masterIn: tty.ReadStream | undefined;
+  private masterOut: tty.WriteStream | undefined;
+  private held: [("stdout" | "stderr"), Buffer][] | undefined = [];
+  private readonly ends: Promise<void>[] = [];
+  private child: ChildProcess | undefined;
+  private dropped = false;
+
+  constructor(c: ContainerRecord, log: LogWriter, attach: AttachIo | undefined) {
+    this.c = c;
+    this.log = log;
+    this.attach = attach;
+    if (c.Config.Tty) {
+      this.consoleName = `hoist-console-${c.Id.slice(0, 16)}-${process.pid}-${Date.now()}`;
+      this.listenFd = native().consoleListen(this.consoleName);
+    }
+  }
+
+  createStdio(): StdioOptions {
+    if (this.c.Config.Tty) return ["ignore", "ignore", "ignore"];
+    const stdin = this.attach?.stdinFd !== undefined ? this.attach.stdinFd : this.c.Config.OpenStdin ? "pipe" : "ignore";
+    return [stdin, "pipe", "pipe"];
+  }
+
+  attachCreate(child: ChildProcess): void {
+    this.child = child;
+    if (this.c.Config.Tty) return;
+    for (const [stream, name] of [
+      [child.stdout, "stdout"],
+      [child.stderr, "stderr"],
+    ] as const) {
+      if (!stream) continue;
+      const target = name === "stdout" ? this.attach?.stdout : this.attach?.stderr;
+      stream.on("data", (chunk: Buffer) => this.emit(name, chunk, target, stream));
+      this.ends.push(new Promise((resolve) => stream.once("close", () => resolve())));
+    }
+  }
+
+  /** After a successful runtime create: take the pty master it sent (already queued on the socket). */
+  async acceptConsole(): Promise<boolean> {
+    if (this.listenFd === undefined) return true;
+    const deadline = Date.now() + 2000;
+    for (let wait = 1; Date.now() < deadline; wait = Math.min(wait * 2, 20)) {
+      const fd = native().consoleAccept(this.listenFd);
+      if (fd >= 0) {
+        fs.closeSync(this.listenFd);
+        this.listenFd = undefined;
+        this.master = fd;
+        this.setupMaster(fd);
+        return true;
+      }
+      await sleep(wait);
+    }
+    return false;
+  }
+
+  private setupMaster(fd: number): void {
+    const size = this.attach?.size?.();
+    native().setWinsize(fd, size?.rows ?? 24, size?.cols ?? 80);
+    this.attach?.onResize?.(() => {
+      const s = this.attach?.size?.();
+      if (s && this.master !== undefined) native().setWinsize(this.master, s.rows, s.cols);
+    });
+    const input = new tty.ReadStream(fd);
+    this.masterIn = input;
+    input.on("data", (chunk: Buffer) => this.emit("stdout", chunk, this.attach?.stdout, input));
+    this.ends.push(
+      new Promise((resolve) => {
+        input.once("error", () => resolve());
+        input.once("close", () => resolve());
+        input.once("end", () => resolve());
+      }),
+    );
+    if (this.attach?.stdin) {
+      const out = new tty.WriteStream(native().dup(fd));
+      out.on("error", () => {});
+      this.masterOut = out;
+      this.attach.stdin.on("data", (d: Buffer) => out.write(d));
+    }
+  }
+
+  private emit(name: "stdout" | "stderr", chunk: Buffer, target: NodeJS.WritableStream | undefined, source?: NodeJS.ReadableStream): void {
+    if (this.held) {
+      this.held.push([name, chunk]);
+      return;
+    }
+    this.log.write(name, chunk);
+    if (!target || this.dropped) return;
+    if (!target.write(chunk) && source) {
+      source.pause();
+      target.once("drain", () => source.resume());
+    }
+  }
+
+  /** The process runs: pass on what arrived while starting. */
+  flush(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const [name, chunk] of held) this.emit(name, chunk, name === "stdout" ? this.attach?.stdout : this.attach?.stderr);
+    for (const t of [this.attach?.stdout, this.attach?.stderr])
+      t?.on("error", () => {
+        // The reader went away (EPIPE): stop copying, and let the container see a closed pipe.
+        this.dropped = true;
+        this.child?.stdout?.destroy();
+        this.child?.stderr?.destroy();
+      });
+  }
+
+  /** Start failed: what runtime create printed is not the container's output. */
+  discard(): void {
+    this.held = [];
+    this.close();
+  }
+
+  /** The container exited: wait (briefly) for its output to end, then close everything. */
+  async drain(): Promise<void> {
+    await Promise.race([Promise.all(this.ends), sleep(2000)]);
+    this.close();
+  }
+
+  private close(): void {
+    if (this.listenFd !== undefined) fs.closeSync(this.listenFd);
+    this.listenFd = undefined;
+    this.masterIn?.destroy();
+    this.masterOut?.destroy();
+    this.child?.stdin?.destroy();
+    this.log.close();
+    if (this.attach?.stdin) (this.attach.stdin as NodeJS.ReadStream).pause?.();
+  }
+}

@@ -1,0 +1,109 @@
+// Real peers for the registry-client tests and bench: CNCF Distribution (Debian's docker-registry) on 127.0.0.1,
+// with or without htpasswd auth, and podman with a private store.
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** A test user and its bcrypt hash (cost 5), made once with libxcrypt: no htpasswd binary needed. */
+export const TEST_USER = "hoist";
+export const TEST_PASSWORD = "hoist-secret";
+const TEST_HTPASSWD = `${TEST_USER}:$2b$05$ruGcmxmkXBRH8t5Vhswc/egCwh1sc2bYrhfV/dPmMAySSxSodtwyW\n`;
+
+export interface Distribution {
+  /** host:port, e.g. 127.0.0.1:40123 */
+  host: string;
+  url: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Start docker-registry with filesystem storage under `dir`; resolves once /v2/ answers. */
+export async function startDistribution(dir: string, options: { htpasswd?: boolean } = {}): Promise<Distribution> {
+  mkdirSync(join(dir, "data"), { recursive: true });
+  for (let tries = 0; ; tries++) {
+    const port = await freePort();
+    const host = `127.0.0.1:${port}`;
+    const auth = options.htpasswd
+      ? `auth:\n  htpasswd:\n    realm: hoist-test\n    path: ${join(dir, "htpasswd")}\n`
+      : "";
+    if (options.htpasswd) writeFileSync(join(dir, "htpasswd"), TEST_HTPASSWD);
+    const config = `version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: ${join(dir, "data")}
+  delete:
+    enabled: true
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: ${host}
+  secret: hoist-test-secret
+${auth}`;
+    const file = join(dir, "config.yml");
+    writeFileSync(file, config);
+    const child = spawn("docker-registry", ["serve", file], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+    if (await waitReady(host, child)) return { host, url: `http://${host}`, dir, stop: () => stopChild(child) };
+    await stopChild(child);
+    if (tries >= 2) throw new Error(`docker-registry did not start: ${stderr.slice(0, 2000)}`);
+  }
+}
+
+async function waitReady(host: string, child: ChildProcess): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) return false;
+    try {
+      const res = await fetch(`http://${host}/v2/`);
+      await res.arrayBuffer();
+      if (res.status === 200 || res.status === 401) return true;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(50);
+  }
+  return false;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => child.kill("SIGKILL"), 3000);
+    child.once("exit", () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** podman with a private vfs store under `dir`. */
+export function podman(dir: string, ...args: string[]): string {
+  return execFileSync(
+    "podman",
+    ["--root", join(dir, "p-root"), "--runroot", join(dir, "p-run"), "--storage-driver", "vfs", ...args],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
+}
+
+export function skopeo(...args: string[]): string {
+  return execFileSync("skopeo", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
