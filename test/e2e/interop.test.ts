@@ -105,3 +105,28 @@ test("save | load round trip through a pipe keeps the ID and names", { skip }, (
   assert.equal(out, "Loaded image: interop/bb:1\n");
   assert.equal(ok(r4, ["inspect", "-f", "{{.Id}}", "interop/bb:1"]).trim(), id);
 });
+
+test("history of a podman-built image: <missing> rows and 0B for empty layers", { skip }, () => {
+  const ctxDir = join(dir, "buildctx");
+  execFileSync("mkdir", ["-p", ctxDir]);
+  execFileSync("sh", ["-c", `echo hello > ${ctxDir}/hello.txt`]);
+  execFileSync("sh", [
+    "-c",
+    `printf 'FROM localhost/frompodman:1\\nENV GREETING=hi\\nCOPY hello.txt /hello.txt\\nCMD ["cat", "/hello.txt"]\\n' > ${ctxDir}/Dockerfile`,
+  ]);
+  podman("build", "--format", "docker", "-t", "built:1", ctxDir);
+  const pid = podman("image", "inspect", "--format", "{{.Id}}", "built:1").trim();
+  const archive = join(dir, "built.tar");
+  podman("save", "-o", archive, "built:1");
+  const r5 = join(dir, "h-built");
+  ok(r5, ["load", "-i", archive]);
+  const rows = ok(r5, ["history", "--format", "{{.ID}}|{{.Size}}|{{.CreatedBy}}", "localhost/built:1"]).trim().split("\n");
+  assert.equal(rows.length, 4, rows.join("\n"));
+  assert.equal(rows[0]?.split("|")[0], pid.slice(0, 12));
+  for (const r of rows.slice(1)) assert.equal(r.split("|")[0], "<missing>");
+  const env = rows.find((r) => r.includes("GREETING"));
+  assert.equal(env?.split("|")[1], "0B");
+  const copyRow = rows.find((r) => r.includes("COPY"));
+  assert.notEqual(copyRow?.split("|")[1], "0B");
+  assert.equal(ok(r5, ["inspect", "-f", "{{.Id}}", "localhost/built:1"]).trim(), `sha256:${pid}`);
+});
