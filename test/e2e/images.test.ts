@@ -3,6 +3,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { busyboxTar, hoist, ok, removeDir, tempDir } from "./helpers.ts";
 
 let root = "";
@@ -205,4 +206,41 @@ test("import from a URL (a server on 127.0.0.1 that the test runs)", async () =>
   } finally {
     server.close();
   }
+});
+
+test("malicious tarballs are refused with the entry named, and nothing is stored", () => {
+  const before = ok(root, ["images", "-a", "-q", "--no-trunc"]);
+  const py = (script: string): Buffer => execFileSync("python3", ["-c", script]);
+  const cases: [string, Buffer, RegExp][] = [
+    [
+      "dot-dot escape",
+      py(`import tarfile,io,sys
+b=io.BytesIO(); t=tarfile.open(fileobj=b,mode="w")
+i=tarfile.TarInfo("../escape.txt"); d=b"x"; i.size=len(d); t.addfile(i,io.BytesIO(d)); t.close(); sys.stdout.buffer.write(b.getvalue())`),
+      /\.\.\/escape\.txt/,
+    ],
+    [
+      "write through a symlinked parent",
+      py(`import tarfile,io,sys
+b=io.BytesIO(); t=tarfile.open(fileobj=b,mode="w")
+l=tarfile.TarInfo("link"); l.type=tarfile.SYMTYPE; l.linkname="/etc"; t.addfile(l)
+i=tarfile.TarInfo("link/passwd"); d=b"owned"; i.size=len(d); t.addfile(i,io.BytesIO(d)); t.close(); sys.stdout.buffer.write(b.getvalue())`),
+      /link\/passwd/,
+    ],
+    [
+      "hardlink to outside",
+      py(`import tarfile,io,sys
+b=io.BytesIO(); t=tarfile.open(fileobj=b,mode="w")
+l=tarfile.TarInfo("hl"); l.type=tarfile.LNKTYPE; l.linkname="../../etc/passwd"; t.addfile(l); t.close(); sys.stdout.buffer.write(b.getvalue())`),
+      /hl/,
+    ],
+  ];
+  for (const [what, data, entry] of cases) {
+    const r = hoist(root, ["import", "-", `evil:${what.replace(/\W+/g, "-")}`], { input: data });
+    assert.equal(r.code, 1, what);
+    assert.match(r.stderr, /^Error: /, what);
+    assert.match(r.stderr, entry, what);
+  }
+  assert.equal(ok(root, ["images", "-a", "-q", "--no-trunc"]), before);
+  assert.match(ok(root, ["system", "check"]), /No problems found/);
 });
