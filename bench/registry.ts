@@ -1,6 +1,7 @@
 // Benchmark: hoist's registry server against CNCF Distribution (docker-registry) on this machine, in one run.
-// Loopback only; load comes from wrk in a separate process, bounded in connections and time.
-//   node bench/registry.ts [--duration 5] [--runs 3]
+// Loopback only; load comes from wrk (GET) or bench/registry-load.ts (HEAD) in a separate process, bounded in
+// connections and time.
+//   node bench/registry.ts [--duration 5] [--runs 3] [--workers N]   (hoist's default: one worker per core, ≤ 4)
 // Cases: manifest GET and blob HEAD (requests/s, 32 connections), 64 MB blob GET (MB/s, 4 connections),
 // skopeo copy of a 70 MB image into each registry (seconds). Prints medians and the hoist/peer ratio.
 import { execFile, spawn } from "node:child_process";
@@ -62,15 +63,12 @@ async function waitUp(url: string): Promise<void> {
 
 async function startHoist(root: string): Promise<Target> {
   const script = new URL("./registry-server.ts", import.meta.url).pathname;
-  const proc = spawn(process.execPath, [script, root], { stdio: ["ignore", "pipe", "ignore"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    proc.stdout?.on("data", (c: Buffer) => {
-      out += c.toString();
-      if (out.includes("\n")) resolve(out.trim());
-    });
-    proc.once("exit", () => reject(new Error("hoist server exited")));
+  const port = await freePort();
+  const workers = args.includes("--workers") ? [String(opt("workers", 1))] : [];
+  const proc = spawn(process.execPath, [script, root, String(port), ...workers], {
+    stdio: ["ignore", "ignore", "ignore"],
   });
+  const url = `http://127.0.0.1:${port}`;
   await waitUp(url);
   return { name: "hoist", url, proc };
 }
@@ -101,7 +99,9 @@ async function pushBlob(t: Target, repo: string, data: Uint8Array): Promise<stri
 
 async function seed(t: Target, big: Buffer): Promise<{ manifest: string; blob: string }> {
   const layer = randomBytes(1024);
-  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [sha256(layer)] } }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [sha256(layer)] } }),
+  );
   const ld = await pushBlob(t, "bench/app", layer);
   const cd = await pushBlob(t, "bench/app", config);
   const blob = await pushBlob(t, "bench/app", big);
@@ -111,7 +111,11 @@ async function seed(t: Target, big: Buffer): Promise<{ manifest: string; blob: s
     config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: cd, size: config.length },
     layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: ld, size: layer.length }],
   });
-  const r = await fetch(`${t.url}/v2/bench/app/manifests/latest`, { method: "PUT", body: manifest, headers: { "Content-Type": MAN } });
+  const r = await fetch(`${t.url}/v2/bench/app/manifests/latest`, {
+    method: "PUT",
+    body: manifest,
+    headers: { "Content-Type": MAN },
+  });
   if (r.status !== 201) throw new Error(`${t.name}: manifest push ${r.status} ${await r.text()}`);
   return { manifest: sha256(Buffer.from(manifest)), blob };
 }
@@ -125,6 +129,17 @@ async function wrk(url: string, connections: number, script?: string, headers: s
   if (!m) throw new Error(`wrk output: ${stdout}`);
   if (/Non-2xx or 3xx responses/.test(stdout)) throw new Error(`wrk saw errors: ${stdout}`);
   return Number(m[1]);
+}
+
+/** HEAD load from bench/registry-load.ts in a second process. */
+async function nodeLoad(url: string, method: string, connections: number): Promise<number> {
+  const script = new URL("./registry-load.ts", import.meta.url).pathname;
+  const { stdout } = await run(process.execPath, [script, url, method, String(connections), String(duration)], {
+    timeout: (duration + 30) * 1000,
+  });
+  const r = JSON.parse(stdout) as { requestsPerSecond: number; errors: number };
+  if (r.errors > 0) throw new Error(`${r.errors} failed ${method} requests to ${url}`);
+  return r.requestsPerSecond;
 }
 
 /** A 70 MB OCI layout (3 gzip'd layers of incompressible data) for skopeo to copy. */
@@ -145,10 +160,32 @@ async function makeLayout(dir: string): Promise<string> {
     layers.push({ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: await put(gz), size: gz.length });
     diffs.push(sha256(raw));
   }
-  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: diffs } }));
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MAN, config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: await put(config), size: config.length }, layers }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: diffs } }),
+  );
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MAN,
+      config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: await put(config), size: config.length },
+      layers,
+    }),
+  );
   const md = await put(manifest);
-  await writeFile(join(dir, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MAN, digest: md, size: manifest.length, annotations: { "org.opencontainers.image.ref.name": "latest" } }] }));
+  await writeFile(
+    join(dir, "index.json"),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: MAN,
+          digest: md,
+          size: manifest.length,
+          annotations: { "org.opencontainers.image.ref.name": "latest" },
+        },
+      ],
+    }),
+  );
   return dir;
 }
 
@@ -157,8 +194,6 @@ async function main(): Promise<void> {
   const targets: Target[] = [];
   try {
     targets.push(await startHoist(join(work, "hoist")), await startDistribution(join(work, "distribution")));
-    const head = join(work, "head.lua");
-    await writeFile(head, 'wrk.method = "HEAD"\n');
     const big = randomBytes(64 << 20);
     const seeded = new Map<string, { manifest: string; blob: string }>();
     for (const t of targets) seeded.set(t.name, await seed(t, big));
@@ -169,8 +204,16 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       for (const t of i % 2 ? [...targets].reverse() : targets) {
         const s = seeded.get(t.name) as { manifest: string; blob: string };
-        record("manifest GET (req/s, 32 conns)", t.name, await wrk(`${t.url}/v2/bench/app/manifests/latest`, 32, undefined, [`Accept: ${MAN}`]));
-        record("blob HEAD (req/s, 32 conns)", t.name, await wrk(`${t.url}/v2/bench/app/blobs/${s.manifest === "" ? "" : s.blob}`, 32, head));
+        record(
+          "manifest GET (req/s, 32 conns)",
+          t.name,
+          await wrk(`${t.url}/v2/bench/app/manifests/latest`, 32, undefined, [`Accept: ${MAN}`]),
+        );
+        record(
+          "blob HEAD (req/s, 32 conns, node client)",
+          t.name,
+          await nodeLoad(`${t.url}/v2/bench/app/blobs/${s.blob}`, "HEAD", 32),
+        );
         const rps = await wrk(`${t.url}/v2/bench/app/blobs/${s.blob}`, 4);
         record("64 MB blob GET (MB/s, 4 conns)", t.name, (rps * (64 << 20)) / 1e6);
       }
@@ -180,7 +223,11 @@ async function main(): Promise<void> {
       for (const t of i % 2 ? [...targets].reverse() : targets) {
         const host = t.url.slice("http://".length);
         const started = performance.now();
-        await run("skopeo", ["copy", "--dest-tls-verify=false", `oci:${layout}:latest`, `docker://${host}/bench/copy${i}:latest`], { timeout: 300_000 });
+        await run(
+          "skopeo",
+          ["copy", "--dest-tls-verify=false", `oci:${layout}:latest`, `docker://${host}/bench/copy${i}:latest`],
+          { timeout: 300_000 },
+        );
         record("skopeo copy 70 MB image (s, lower is better)", t.name, (performance.now() - started) / 1000);
       }
       await rm(layout, { recursive: true, force: true });
@@ -188,9 +235,16 @@ async function main(): Promise<void> {
     const rows = Object.entries(results).map(([kase, r]) => {
       const h = median(r.hoist ?? []);
       const d = median(r.distribution ?? []);
-      return { case: kase, hoist: Number(h.toFixed(2)), distribution: Number(d.toFixed(2)), "hoist/peer": Number((h / d).toFixed(2)) };
+      return {
+        case: kase,
+        hoist: Number(h.toFixed(2)),
+        distribution: Number(d.toFixed(2)),
+        "hoist/peer": Number((h / d).toFixed(2)),
+      };
     });
-    console.log(`hoist registry vs docker-registry (${(await run("docker-registry", ["--version"])).stdout.trim()}), medians of ${runs} runs of ${duration}s`);
+    console.log(
+      `hoist registry vs docker-registry (${(await run("docker-registry", ["--version"])).stdout.trim()}), medians of ${runs} runs of ${duration}s`,
+    );
     console.table(rows);
   } finally {
     for (const t of targets) t.proc.kill("SIGTERM");

@@ -20,7 +20,7 @@ if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
 
 const esbuild = await import("esbuild");
 await esbuild.build({
-  entryPoints: { hoist: join(root, "src/cli/main.ts") },
+  entryPoints: { hoist: join(root, "src/cli/main.ts"), monitor: join(root, "src/runtime/monitor-main.ts") },
   outdir: join(root, "dist"),
   bundle: true,
   splitting: true,

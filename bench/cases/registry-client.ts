@@ -58,7 +58,8 @@ export function buildLayout(dir: string): string {
   mkdirSync(join(trees[1], "data"), { recursive: true });
   writeFileSync(join(trees[1], "data/big.bin"), randomBytes(64 << 20));
   mkdirSync(join(trees[2], "data/small"), { recursive: true });
-  for (let i = 0; i < 2000; i++) writeFileSync(join(trees[2], "data/small", `f${i}.txt`), `file ${i}\n`.repeat(1 + (i % 50)));
+  for (let i = 0; i < 2000; i++)
+    writeFileSync(join(trees[2], "data/small", `f${i}.txt`), `file ${i}\n`.repeat(1 + (i % 50)));
   const layers: { digest: string; size: number; diffId: string }[] = [];
   for (const t of trees) {
     const tarFile = `${t}.tar`;
@@ -86,7 +87,11 @@ export function buildLayout(dir: string): string {
       schemaVersion: 2,
       mediaType: "application/vnd.oci.image.manifest.v1+json",
       config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
-      layers: layers.map((l) => ({ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: l.digest, size: l.size })),
+      layers: layers.map((l) => ({
+        mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+        digest: l.digest,
+        size: l.size,
+      })),
     }),
   );
   writeFileSync(join(blobs, sha256(manifest).slice(7)), manifest);
@@ -116,7 +121,6 @@ export function registryClientCases(): BenchCase[] {
   const image = "bench/big:1";
   const hroot = (): string => join(dir, "hoist");
   const pargs = (): string[] => podmanArgs(dir);
-  const storage = (): string => `containers-storage:[overlay@${join(dir, "podman-root")}+${join(dir, "podman-run")}]`;
 
   const setup = (): void => {
     if (dir) return;
@@ -141,7 +145,14 @@ export function registryClientCases(): BenchCase[] {
     }
   };
   const pullRoot = (): string => join(dir, "hoist-pull");
-  const pullStore = (): string[] => ["--root", join(dir, "pull-root"), "--runroot", join(dir, "pull-run"), "--storage-driver", "overlay"];
+  const pullStore = (): string[] => [
+    "--root",
+    join(dir, "pull-root"),
+    "--runroot",
+    join(dir, "pull-run"),
+    "--storage-driver",
+    "overlay",
+  ];
   const emptyPodmanPullStore = (): void => {
     spawnSync("podman", [...pullStore(), "rmi", "-a", "-f"], { stdio: "ignore" });
   };
@@ -152,7 +163,10 @@ export function registryClientCases(): BenchCase[] {
       peer: "podman push",
       target: 1.0,
       setup,
-      hoist: { before: () => wipeRegistry(fresh as Registry), cmd: () => [hoistBin, "--root", hroot(), "push", `${fresh?.host}/${image}`] },
+      hoist: {
+        before: () => wipeRegistry(fresh as Registry),
+        cmd: () => [hoistBin, "--root", hroot(), "push", `${fresh?.host}/${image}`],
+      },
       other: {
         before: () => wipeRegistry(fresh as Registry),
         cmd: () => ["podman", ...pargs(), "push", "--tls-verify=false", `${fresh?.host}/${image}`],
@@ -160,7 +174,7 @@ export function registryClientCases(): BenchCase[] {
       teardown,
     },
     {
-      name: "pull 70 MB 3-layer image into an empty store",
+      name: "pull 70 MB 3-layer image, empty store (vs podman)",
       peer: "podman pull",
       target: 1.0,
       setup,
@@ -168,14 +182,17 @@ export function registryClientCases(): BenchCase[] {
         before: () => rmSync(pullRoot(), { recursive: true, force: true }),
         cmd: () => [hoistBin, "--root", pullRoot(), "pull", `${seed?.host}/${image}`],
       },
-      other: { before: emptyPodmanPullStore, cmd: () => ["podman", ...pullStore(), "pull", "--tls-verify=false", `${seed?.host}/${image}`] },
+      other: {
+        before: emptyPodmanPullStore,
+        cmd: () => ["podman", ...pullStore(), "pull", "--tls-verify=false", `${seed?.host}/${image}`],
+      },
       teardown: () => {
         spawnSync("podman", [...pullStore(), "system", "reset", "-f"], { stdio: "ignore" });
         teardown();
       },
     },
     {
-      name: "pull 70 MB 3-layer image into an empty store ",
+      name: "pull 70 MB 3-layer image, empty store (vs skopeo)",
       peer: "skopeo copy",
       target: 1.0,
       setup,
@@ -191,7 +208,7 @@ export function registryClientCases(): BenchCase[] {
           "-q",
           "--src-tls-verify=false",
           `docker://${seed?.host}/${image}`,
-          `${storage().replace(join(dir, "podman-root"), join(dir, "pull-root")).replace(join(dir, "podman-run"), join(dir, "pull-run"))}${image}`,
+          `containers-storage:[overlay@${join(dir, "pull-root")}+${join(dir, "pull-run")}]${image}`,
         ],
       },
       teardown: () => {

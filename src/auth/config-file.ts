@@ -1,6 +1,16 @@
 // docker's config.json ($DOCKER_CONFIG or ~/.docker) and podman's auth.json (--authfile, REGISTRY_AUTH_FILE):
 // read leniently, rewritten atomically with mode 0600, keeping every field we do not know.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";

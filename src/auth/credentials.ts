@@ -77,7 +77,10 @@ export async function lookupCredentials(
     const helper = helperFor(config, registry);
     if (helper) {
       const got = await helperGet(helper, keyForRegistry(registry), env);
-      if (got) return got.Username === TOKEN_USER ? { identityToken: got.Secret } : { username: got.Username, password: got.Secret };
+      if (got)
+        return got.Username === TOKEN_USER
+          ? { identityToken: got.Secret }
+          : { username: got.Username, password: got.Secret };
     }
   }
   return undefined;
@@ -102,7 +105,11 @@ export async function saveCredentials(
   const auths = (config.auths ??= {});
   if (helper) {
     const secret = input.identityToken ?? input.password ?? "";
-    await helperStore(helper, { ServerURL: key, Username: input.identityToken ? TOKEN_USER : input.username, Secret: secret }, env);
+    await helperStore(
+      helper,
+      { ServerURL: key, Username: input.identityToken ? TOKEN_USER : input.username, Secret: secret },
+      env,
+    );
     if (config.credsStore === helper) auths[key] = {};
     else delete auths[key];
   } else {
@@ -115,7 +122,10 @@ export async function saveCredentials(
 }
 
 /** Remove a login; returns whether there was one. */
-export async function eraseCredentials(key: string, options: AuthFileOptions = {}): Promise<{ removed: boolean; path: string }> {
+export async function eraseCredentials(
+  key: string,
+  options: AuthFileOptions = {},
+): Promise<{ removed: boolean; path: string }> {
   const env = options.env ?? process.env;
   const path = writePath(options);
   const config = readConfigFile(path);
@@ -124,7 +134,9 @@ export async function eraseCredentials(key: string, options: AuthFileOptions = {
   const helper = helperFor(config, registry);
   if (helper) removed = (await helperErase(helper, key, env)) || removed;
   const auths = config.auths ?? {};
-  const doomed = Object.keys(auths).filter((k) => k === key || sameRegistry(k, registry) || k.startsWith(`${registry}/`));
+  const doomed = Object.keys(auths).filter(
+    (k) => k === key || sameRegistry(k, registry) || k.startsWith(`${registry}/`),
+  );
   if (doomed.length > 0) {
     for (const k of doomed) delete auths[k];
     writeConfigFile(path, config);

@@ -67,13 +67,21 @@ export async function helperGet(
   }
 }
 
-export async function helperStore(name: string, creds: HelperCredentials, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function helperStore(
+  name: string,
+  creds: HelperCredentials,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const r = await runHelper(name, "store", JSON.stringify(creds), env);
   if (r.code !== 0) throw new HoistError("IO", `docker-credential-${name} store: ${(r.stdout || r.stderr).trim()}`);
 }
 
 /** Erase; returns false when the helper had nothing for the server. */
-export async function helperErase(name: string, serverURL: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+export async function helperErase(
+  name: string,
+  serverURL: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<boolean> {
   const r = await runHelper(name, "erase", serverURL, env);
   if (r.code === 0) return true;
   if (isNotFound(r)) return false;

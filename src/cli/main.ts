@@ -40,6 +40,53 @@ const commands: Record<string, Loader> = {
   login: () => import("./commands/login.ts"),
   logout: () => import("./commands/logout.ts"),
   search: () => import("./commands/search.ts"),
+  build: () => import("./commands/build.ts"),
+  "image build": () => import("./commands/build.ts"),
+  "builder prune": () => import("./commands/builder-prune.ts"),
+  // containers
+  run: () => import("./commands/run.ts"),
+  "container run": () => import("./commands/run.ts"),
+  create: () => import("./commands/create.ts"),
+  "container create": () => import("./commands/create.ts"),
+  start: () => import("./commands/start.ts"),
+  "container start": () => import("./commands/start.ts"),
+  stop: () => import("./commands/stop.ts"),
+  "container stop": () => import("./commands/stop.ts"),
+  kill: () => import("./commands/kill.ts"),
+  "container kill": () => import("./commands/kill.ts"),
+  restart: () => import("./commands/restart.ts"),
+  "container restart": () => import("./commands/restart.ts"),
+  wait: () => import("./commands/wait.ts"),
+  "container wait": () => import("./commands/wait.ts"),
+  pause: () => import("./commands/pause.ts"),
+  "container pause": () => import("./commands/pause.ts"),
+  unpause: () => import("./commands/unpause.ts"),
+  "container unpause": () => import("./commands/unpause.ts"),
+  rm: () => import("./commands/rm.ts"),
+  "container rm": () => import("./commands/rm.ts"),
+  "container remove": () => import("./commands/rm.ts"),
+  ps: () => import("./commands/ps.ts"),
+  "container ls": () => import("./commands/ps.ts"),
+  "container list": () => import("./commands/ps.ts"),
+  "container ps": () => import("./commands/ps.ts"),
+  logs: () => import("./commands/logs.ts"),
+  "container logs": () => import("./commands/logs.ts"),
+  exec: () => import("./commands/exec.ts"),
+  "container exec": () => import("./commands/exec.ts"),
+  top: () => import("./commands/top.ts"),
+  "container top": () => import("./commands/top.ts"),
+  port: () => import("./commands/port.ts"),
+  "container port": () => import("./commands/port.ts"),
+  "container inspect": () => import("./commands/container-inspect.ts"),
+  "container prune": () => import("./commands/container-prune.ts"),
+  diff: () => import("./commands/diff.ts"),
+  "container diff": () => import("./commands/diff.ts"),
+  export: () => import("./commands/export.ts"),
+  "container export": () => import("./commands/export.ts"),
+  cp: () => import("./commands/cp.ts"),
+  "container cp": () => import("./commands/cp.ts"),
+  commit: () => import("./commands/commit.ts"),
+  "container commit": () => import("./commands/commit.ts"),
 };
 
 const groups: Record<string, string> = {
@@ -47,6 +94,7 @@ const groups: Record<string, string> = {
   system: "Manage Hoist",
   container: "Manage containers",
   registry: "Run and maintain a registry server",
+  builder: "Manage builds",
 };
 
 const globalHelp = `
@@ -55,6 +103,12 @@ Usage:  hoist [OPTIONS] COMMAND
 A daemonless container image engine
 
 Common Commands:
+  run         Create and run a new container from an image
+  exec        Execute a command in a running container
+  ps          List containers
+  build       Build an image from a Dockerfile
+  pull        Download an image from a registry
+  push        Upload an image to a registry
   images      List images
   import      Import the contents from a tarball to create a filesystem image
   inspect     Return low-level information on images
@@ -65,6 +119,27 @@ Common Commands:
   load        Load an image from a tar archive or STDIN
   version     Show the Hoist version information
   info        Display system-wide information
+  login       Authenticate to a registry
+  logout      Log out from a registry
+  search      Search Docker Hub (or a registry's catalog) for images
+
+Container Commands:
+  create      Create a new container
+  start       Start one or more stopped containers
+  stop        Stop one or more running containers
+  restart     Restart one or more containers
+  kill        Kill one or more running containers
+  rm          Remove one or more containers
+  logs        Fetch the logs of a container
+  wait        Block until one or more containers stop, then print their exit codes
+  pause       Pause all processes within one or more containers
+  unpause     Unpause all processes within one or more containers
+  top         Display the running processes of a container
+  port        List port mappings or a specific mapping for the container
+  diff        Inspect changes to files or directories on a container's filesystem
+  cp          Copy files/folders between a container and the local filesystem
+  export      Export a container's filesystem as a tar archive
+  commit      Create a new image from a container's changes
 
 Management Commands:
 ${Object.entries(groups)

@@ -40,7 +40,11 @@ export async function fetchToken(fetch: Fetch, req: TokenRequest): Promise<Token
   const creds = req.credentials;
   let res: HttpResponse;
   if (creds?.identityToken) {
-    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: creds.identityToken, client_id: clientId });
+    const form = new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: creds.identityToken,
+      client_id: clientId,
+    });
     if (req.service) form.set("service", req.service);
     if (req.scopes.length) form.set("scope", req.scopes.join(" "));
     if (req.offline) form.set("access_type", "offline");
@@ -98,7 +102,7 @@ function parseRealm(realm: string): URL {
 }
 
 function tokenError(res: HttpResponse, body: Buffer): HoistError {
-  let detail = "";
+  let detail: string;
   try {
     const j = JSON.parse(body.toString("utf8")) as {
       details?: string;
@@ -111,7 +115,11 @@ function tokenError(res: HttpResponse, body: Buffer): HoistError {
   } catch {
     detail = body.toString("utf8").trim().slice(0, 200);
   }
-  if (res.status === 401) return new HoistError("UNAUTHORIZED", `unauthorized: ${detail || "incorrect username or password"}`);
+  if (res.status === 401)
+    return new HoistError("UNAUTHORIZED", `unauthorized: ${detail || "incorrect username or password"}`);
   if (res.status === 403) return new HoistError("DENIED", `denied: ${detail || "access to the resource is denied"}`);
-  return new HoistError("REGISTRY", `token server ${res.url.host} answered ${res.status}${detail ? `: ${detail}` : ""}`);
+  return new HoistError(
+    "REGISTRY",
+    `token server ${res.url.host} answered ${res.status}${detail ? `: ${detail}` : ""}`,
+  );
 }

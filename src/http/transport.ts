@@ -61,14 +61,23 @@ function send(
       agent,
       ...(req.signal ? { signal: req.signal } : {}),
     });
-    r.setTimeout(idleMs, () => r.destroy(Object.assign(new Error(`no data for ${idleMs / 1000}s`), { code: "ETIMEDOUT" })));
+    r.setTimeout(idleMs, () =>
+      r.destroy(Object.assign(new Error(`no data for ${idleMs / 1000}s`), { code: "ETIMEDOUT" })),
+    );
     r.on("error", fail);
     r.on("response", (res) => {
       settled = true;
       const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
-      // The server answered before taking the whole body (an error, a redirect): stop sending it.
-      if (body && typeof body === "object" && !Buffer.isBuffer(body) && !body.readableEnded) body.unpipe(r);
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+      // The server answered before taking the whole body (an error, a redirect): stop sending it, and drop
+      // the connection once the answer is read (it cannot carry another request, nor should it linger).
+      if (body && typeof body === "object" && !Buffer.isBuffer(body) && !body.readableEnded) {
+        body.unpipe(r);
+        body.destroy();
+        res.once("end", () => r.destroy());
+        res.once("close", () => r.destroy());
+      }
       resolve({ status: res.statusCode ?? 0, headers: out, url: req.url, body: res });
     });
     if (body === undefined) r.end();

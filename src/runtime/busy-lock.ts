@@ -30,7 +30,8 @@ export async function lock(containerDir: string, timeoutMs: number, what = "the 
   for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
     const fd = tryLock(containerDir);
     if (fd !== undefined) return fd;
-    if (Date.now() > deadline) throw new HoistError("CONFLICT", `${what} is busy (another hoist command is working on it)`);
+    if (Date.now() > deadline)
+      throw new HoistError("CONFLICT", `${what} is busy (another hoist command is working on it)`);
     await sleep(wait);
   }
 }

@@ -65,15 +65,18 @@ export const DEFAULT_CAPS = [
   "CAP_AUDIT_WRITE",
 ];
 
-/** The capabilities this kernel knows. */
+/** The capabilities this kernel knows and this process may pass on (its bounding set). */
 export function hostCaps(): string[] {
   let last = ALL.length - 1;
+  let bounding = (1n << 64n) - 1n;
   try {
     last = Math.min(last, Number(readFileSync("/proc/sys/kernel/cap_last_cap", "utf8").trim()));
+    const m = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) bounding = BigInt(`0x${m[1]}`);
   } catch {
     /* keep the table */
   }
-  return ALL.slice(0, last + 1);
+  return ALL.slice(0, last + 1).filter((_, i) => (bounding >> BigInt(i)) & 1n);
 }
 
 /** "net_admin", "NET_ADMIN", "CAP_NET_ADMIN" → "CAP_NET_ADMIN"; "ALL" stays. Unknown names are an error. */
@@ -81,7 +84,8 @@ export function normalizeCap(name: string): string {
   const up = name.trim().toUpperCase();
   if (up === "ALL") return "ALL";
   const full = up.startsWith("CAP_") ? up : `CAP_${up}`;
-  if (!ALL.includes(full)) throw new HoistError("INVALID_ARGUMENT", `invalid capability: ${JSON.stringify(name)}`, { exitCode: 125 });
+  if (!ALL.includes(full))
+    throw new HoistError("INVALID_ARGUMENT", `invalid capability: ${JSON.stringify(name)}`, { exitCode: 125 });
   return full;
 }
 

@@ -80,7 +80,13 @@ function bad(message: string): HoistError {
 
 /** The init binary --init mounts at /sbin/docker-init: docker-init, tini or catatonit from the host. */
 export function findInitBinary(): string | undefined {
-  for (const p of ["/usr/bin/docker-init", "/usr/libexec/docker/docker-init", "/usr/bin/tini-static", "/usr/bin/catatonit", "/usr/libexec/podman/catatonit"]) {
+  for (const p of [
+    "/usr/bin/docker-init",
+    "/usr/libexec/docker/docker-init",
+    "/usr/bin/tini-static",
+    "/usr/bin/catatonit",
+    "/usr/libexec/podman/catatonit",
+  ]) {
     try {
       fs.accessSync(p, fs.constants.X_OK);
       return p;
@@ -109,7 +115,13 @@ export async function chooseDriver(engine: Engine): Promise<DriverName> {
     const d = staging.dir;
     for (const s of ["l", "u", "w", "m"]) fs.mkdirSync(join(d, s));
     fs.writeFileSync(join(d, "l", "f"), "x");
-    native().mount("overlay", join(d, "m"), "overlay", 0, `lowerdir=${join(d, "l")},upperdir=${join(d, "u")},workdir=${join(d, "w")}`);
+    native().mount(
+      "overlay",
+      join(d, "m"),
+      "overlay",
+      0,
+      `lowerdir=${join(d, "l")},upperdir=${join(d, "u")},workdir=${join(d, "w")}`,
+    );
     native().umount(join(d, "m"), false);
     result = "overlay";
   } catch {
@@ -125,10 +137,17 @@ export async function chooseDriver(engine: Engine): Promise<DriverName> {
 function resourceWarnings(o: CreateOptions): string[] {
   const cg = cgroupSupport();
   const w: string[] = [];
-  if (o.memory && !cg.memory) w.push("Your kernel does not support memory limit capabilities or the cgroup is not mounted. Limitation discarded.");
-  else if (o.memory && !cg.swap) w.push("Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.");
+  if (o.memory && !cg.memory)
+    w.push(
+      "Your kernel does not support memory limit capabilities or the cgroup is not mounted. Limitation discarded.",
+    );
+  else if (o.memory && !cg.swap)
+    w.push(
+      "Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.",
+    );
   if (o.nanoCpus && !cg.cpu) w.push("Your kernel does not support CPU CFS scheduler. CPU limit discarded.");
-  if (o.pidsLimit && !cg.pids) w.push("Your kernel does not support PIDs limit capabilities or the cgroup is not mounted. PIDs limit discarded.");
+  if (o.pidsLimit && !cg.pids)
+    w.push("Your kernel does not support PIDs limit capabilities or the cgroup is not mounted. PIDs limit discarded.");
   if (o.portBindings && Object.keys(o.portBindings).length && o.networkMode === "host")
     w.push("Published ports are discarded when using host network mode");
   return w;
@@ -170,15 +189,18 @@ function allMounts(o: CreateOptions, image: ContainerConfig): MountPoint[] {
   checkDuplicateMounts(mounts);
   for (const v of Object.keys(image.Volumes ?? {})) {
     const dest = v.replace(/(.)\/+$/, "$1");
-    if (!mounts.some((m) => m.Destination === dest)) mounts.push({ Type: "volume", Source: "", Destination: dest, ReadOnly: false, Anonymous: true });
+    if (!mounts.some((m) => m.Destination === dest))
+      mounts.push({ Type: "volume", Source: "", Destination: dest, ReadOnly: false, Anonymous: true });
   }
-  for (const m of mounts) if (m.Type === "volume" && m.Anonymous && m.Source === "") m.Source = randomBytes(32).toString("hex");
+  for (const m of mounts)
+    if (m.Type === "volume" && m.Anonymous && m.Source === "") m.Source = randomBytes(32).toString("hex");
   return mounts;
 }
 
 export async function createContainer(engine: Engine, o: CreateOptions): Promise<CreateResult> {
   const networkMode = validateNetworkMode(o.networkMode);
-  if (o.memory !== undefined && o.memory > 0 && o.memory < 6 * 1024 * 1024) throw bad("Minimum memory limit allowed is 6MB");
+  if (o.memory !== undefined && o.memory > 0 && o.memory < 6 * 1024 * 1024)
+    throw bad("Minimum memory limit allowed is 6MB");
   const imageConfig = parseImageConfig(engine.store.readBlob(o.image.id));
   const id = randomBytes(32).toString("hex");
   const config = buildConfig(o, imageConfig.config ?? {}, id, networkMode);
@@ -229,6 +251,8 @@ export async function createContainer(engine: Engine, o: CreateOptions): Promise
     },
     RestartCount: 0,
   };
+  // run: the caller keeps the lock and starts the container next, as its monitor (saves a record write).
+  if (o.holdLock) Object.assign(record.State, { Monitored: true, MonitorPid: process.pid });
   const lowers = o.image.layers.map((d) => engine.store.layerDiffDir(d));
   const staging = await engine.store.stage();
   let lockFd: number | undefined;
@@ -238,7 +262,8 @@ export async function createContainer(engine: Engine, o: CreateOptions): Promise
     fs.mkdirSync(cdir, { mode: 0o700 });
     if (o.holdLock) lockFd = tryLock(cdir);
     await engine.containers.update((cs, images) => {
-      if (!images.images[o.image.id.slice(7)]) throw new HoistError("NOT_FOUND", `No such image: ${o.imageName}`, { exitCode: 125 });
+      if (!images.images[o.image.id.slice(7)])
+        throw new HoistError("NOT_FOUND", `No such image: ${o.imageName}`, { exitCode: 125 });
       if (name) checkName(cs.containers, name);
       record.Name = name ?? uniqueRandomName(cs.containers);
       const trash = join(staging.dir, "orphans");

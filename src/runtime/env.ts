@@ -19,7 +19,8 @@ export function readEnvFile(path: string, env: NodeJS.ProcessEnv): string[] {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    if (errnoCode(e) === "ENOENT") throw new HoistError("NOT_FOUND", `open ${path}: no such file or directory`, { exitCode: 125 });
+    if (errnoCode(e) === "ENOENT")
+      throw new HoistError("NOT_FOUND", `open ${path}: no such file or directory`, { exitCode: 125 });
     throw e;
   }
   const out: string[] = [];

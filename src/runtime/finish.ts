@@ -7,11 +7,18 @@ import type { ContainerRecord, ContainersState } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { networkDriver } from "./network.ts";
 import { runtimeDelete, type OciRuntime } from "./oci-runtime.ts";
+import { trace } from "./trace.ts";
 
-/** Undo what a start did: runtime state (and cgroup), network, mounts. Quiet about what is already gone. */
-export async function cleanupRun(engine: Engine, c: ContainerRecord, rt: OciRuntime): Promise<void> {
+/** Undo what a start did: runtime state (and cgroup), network, mounts. Quiet about what is already gone.
+ * `meanwhile` runs while the runtime deletes its state (the two are independent once the process is gone). */
+export async function cleanupRun(
+  engine: Engine,
+  c: ContainerRecord,
+  rt: OciRuntime,
+  meanwhile?: () => Promise<void>,
+): Promise<void> {
   const errors: string[] = [];
-  await runtimeDelete(rt, c.Id).catch((e: Error) => errors.push(e.message));
+  const deleting = runtimeDelete(rt, c.Id).catch((e: Error) => void errors.push(e.message));
   await networkDriver(c.HostConfig.NetworkMode)
     .teardown(c)
     .catch((e: Error) => errors.push(e.message));
@@ -20,7 +27,12 @@ export async function cleanupRun(engine: Engine, c: ContainerRecord, rt: OciRunt
   } catch (e) {
     errors.push((e as Error).message);
   }
-  if (errors.length) process.stderr.write(`hoist: cleaning up container ${c.Id.slice(0, 12)}: ${errors.join("; ")}\n`);
+  try {
+    await meanwhile?.();
+  } finally {
+    await deleting;
+    if (errors.length) process.stderr.write(`hoist: cleaning up container ${c.Id.slice(0, 12)}: ${errors.join("; ")}\n`);
+  }
 }
 
 /** Move a container's directories (and, with `volumes`, its anonymous volumes) into `trash` and drop its
@@ -43,7 +55,9 @@ export async function retireContainer(
   if (volumes) {
     for (const m of c.Mounts) {
       if (m.Type !== "volume" || !m.Anonymous) continue;
-      const inUse = Object.values(cs.containers).some((o) => o.Id !== c.Id && o.Mounts.some((x) => x.Type === "volume" && x.Source === m.Source));
+      const inUse = Object.values(cs.containers).some(
+        (o) => o.Id !== c.Id && o.Mounts.some((x) => x.Type === "volume" && x.Source === m.Source),
+      );
       if (inUse) continue;
       try {
         fs.renameSync(join(engine.containers.paths.volumes, m.Source), join(trash, `volume-${m.Source}`));
@@ -77,21 +91,26 @@ export async function finishContainer(
   rt: OciRuntime,
   result: { exitCode: number; failed?: boolean },
 ): Promise<void> {
-  if (!result.failed) await cleanupRun(engine, c, rt);
-  if (c.HostConfig.AutoRemove) {
-    await deleteContainer(engine, c.Id, true);
-    return;
-  }
-  await engine.containers.change(c.Id, (r) => {
-    if (!r) return;
-    r.State = {
-      ...r.State,
-      Status: "exited",
-      Pid: 0,
-      ExitCode: result.exitCode,
-      FinishedAt: new Date().toISOString(),
-      Monitored: false,
-    };
-    delete r.State.MonitorPid;
-  });
+  const record = async (): Promise<void> => {
+    if (c.HostConfig.AutoRemove) {
+      await deleteContainer(engine, c.Id, true);
+      return;
+    }
+    await engine.containers.change(c.Id, (r) => {
+      if (!r) return;
+      r.State = {
+        ...r.State,
+        Status: "exited",
+        Pid: 0,
+        ExitCode: result.exitCode,
+        FinishedAt: new Date().toISOString(),
+        Monitored: false,
+      };
+      delete r.State.MonitorPid;
+    });
+  };
+  // The container's lock is still held: nothing can start it again before the runtime's state is gone.
+  if (result.failed) await record();
+  else await cleanupRun(engine, c, rt, record);
+  trace("cleaned up and recorded");
 }

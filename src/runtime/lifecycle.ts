@@ -138,7 +138,8 @@ export interface StartOptions extends MonitorOptions {
 /** Start a container. Attached: runs it to the end and returns its exit code. Detached: returns once it runs. */
 export async function startContainer(engine: Engine, ref: string, o: StartOptions = {}): Promise<number | undefined> {
   let c = o.lockFd === undefined ? await findActive(engine, ref) : engine.containers.get(ref);
-  if (c.State.Status === "paused") throw new HoistError("CONFLICT", "cannot start a paused container, try unpause instead");
+  if (c.State.Status === "paused")
+    throw new HoistError("CONFLICT", "cannot start a paused container, try unpause instead");
   if (o.lockFd === undefined && isActive(c)) return undefined;
   const fd = o.lockFd ?? (await lock(engine.dir(c.Id), LOCK_WAIT_MS));
   try {
@@ -230,7 +231,8 @@ export async function pauseContainer(engine: Engine, ref: string, pause: boolean
   if (c.State.Status !== "running" && c.State.Status !== "paused") throw notRunning(c);
   await runtimeCall(engine.runtime(c), [pause ? "pause" : "resume", c.Id]);
   await engine.containers.change(c.Id, (r) => {
-    if (r && (r.State.Status === "running" || r.State.Status === "paused")) r.State.Status = pause ? "paused" : "running";
+    if (r && (r.State.Status === "running" || r.State.Status === "paused"))
+      r.State.Status = pause ? "paused" : "running";
   });
 }
 
@@ -244,13 +246,23 @@ export async function restartContainer(engine: Engine, ref: string, timeoutSec?:
 }
 
 /** `rm`: refuses a running container unless `force` (then kills it first). */
-export async function removeContainer(engine: Engine, ref: string, o: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+export async function removeContainer(
+  engine: Engine,
+  ref: string,
+  o: { force?: boolean; volumes?: boolean } = {},
+): Promise<void> {
   const c = await findActive(engine, ref);
   if (isActive(c)) {
     if (!o.force) {
       if (c.State.Status === "paused")
-        throw new HoistError("CONFLICT", `cannot remove container "/${c.Name}": container is paused: unpause and stop the container before removing or force remove`);
-      throw new HoistError("CONFLICT", `cannot remove container "/${c.Name}": container is running: stop the container before removing or force remove`);
+        throw new HoistError(
+          "CONFLICT",
+          `cannot remove container "/${c.Name}": container is paused: unpause and stop the container before removing or force remove`,
+        );
+      throw new HoistError(
+        "CONFLICT",
+        `cannot remove container "/${c.Name}": container is running: stop the container before removing or force remove`,
+      );
     }
     await runtimeKill(engine.runtime(c), c.Id, 9, true).catch(() => {});
     if (c.State.Status === "paused") await runtimeCall(engine.runtime(c), ["resume", c.Id]).catch(() => {});
@@ -263,10 +275,42 @@ export async function removeContainer(engine: Engine, ref: string, o: { force?: 
   try {
     const now = engine.containers.read().containers[c.Id];
     if (!now) return;
-    if (isActive(now) && !o.force) throw new HoistError("CONFLICT", `cannot remove container "/${now.Name}": container is running`);
+    if (isActive(now) && !o.force)
+      throw new HoistError("CONFLICT", `cannot remove container "/${now.Name}": container is running`);
     await cleanupRun(engine, now, engine.runtime(now));
     await deleteContainer(engine, c.Id, o.volumes ?? false);
   } finally {
     unlock(fd);
   }
+}
+
+export interface PruneResult {
+  deleted: string[];
+  reclaimed: number;
+}
+
+/** `container prune`: every container that is not running (and passes `keep`). */
+export async function pruneContainers(
+  engine: Engine,
+  keep: (c: ContainerRecord) => boolean = () => true,
+): Promise<PruneResult> {
+  const cs = await refresh(engine);
+  const out: PruneResult = { deleted: [], reclaimed: 0 };
+  for (const c of Object.values(cs.containers)) {
+    if (isActive(c) || !keep(c)) continue;
+    let size: number;
+    try {
+      size = (await engine.driver(c.Driver)).sizeRw(c.Id, engine.lowers(c));
+    } catch {
+      size = 0;
+    }
+    try {
+      await removeContainer(engine, c.Id, { volumes: false });
+      out.deleted.push(c.Id);
+      out.reclaimed += size;
+    } catch (e) {
+      if (!(e instanceof HoistError)) throw e;
+    }
+  }
+  return out;
 }

@@ -112,7 +112,7 @@ export async function readLogs(path: string, o: ReadLogOptions, emit: (e: LogEnt
   if (o.tail !== undefined && o.tail >= 0) first = o.tail === 0 ? [] : first.slice(-o.tail);
   for (const e of first) emit(e);
   if (!o.follow) return;
-  for (let idle = 0; ; ) {
+  for (let idle = 0; ;) {
     if (o.signal?.aborted) return;
     const more = readMore();
     for (const e of more) if (keep(e, o)) emit(e);

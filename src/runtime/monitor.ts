@@ -1,27 +1,30 @@
 // The monitor: runs one container from start to exit, like podman's conmon. The foreground CLI is the monitor
 // of an attached container (no extra process); a detached container gets its own small monitor process
 // (monitor-main.ts). The monitor holds the container's lock, becomes the subreaper of the container's init
-// (`runtime create` exits, the init is re-parented to us), holds its stdio, writes its log, and records its
+// (`runtime run --detach` exits, the init is re-parented to us), holds its stdio, writes its log, and records its
 // exit code and time before cleaning up (runtime delete, unmount, network teardown, --rm).
 import fs from "node:fs";
-import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import type { ChildProcess, StdioOptions } from "node:child_process";
 import { join } from "node:path";
-import tty from "node:tty";
 import { setTimeout as sleep } from "node:timers/promises";
 import { HoistError } from "../errors.ts";
 import { native } from "../native.ts";
 import type { ContainerRecord, MountPoint } from "../store/containers.ts";
-import { applyLayerDir } from "../store/driver-vfs.ts";
 import { unlock } from "./busy-lock.ts";
 import type { Engine } from "./engine.ts";
 import { DEFAULT_PATH, hasEnv } from "./env.ts";
 import { LogWriter, logPath } from "./logs.ts";
 import { networkDriver } from "./network.ts";
-import { freshLog, readLogError, runtimeCall, runtimeDelete, spawnCreate, type OciRuntime } from "./oci-runtime.ts";
+import { freshLog, readLogError, runtimeDelete, spawnRun, type OciRuntime } from "./oci-runtime.ts";
 import { cleanupRun, finishContainer } from "./finish.ts";
+import type * as PtyModuleNs from "./pty.ts";
+import type { ConsoleSocket, PtyRelay, TerminalSide } from "./pty.ts";
+
+type PtyModule = typeof PtyModuleNs;
 import { resolveInRoot } from "./rootfs-path.ts";
 import { buildSpec, cgroupSupport, INIT_PATH, processSpec, userMount, type OciMount } from "./spec.ts";
 import { findInitBinary } from "./create.ts";
+import { trace } from "./trace.ts";
 import { resolveUser } from "./user.ts";
 
 /** A start that failed before the container's process ran: docker's exit codes 125, 126, 127. */
@@ -40,16 +43,11 @@ export function startExitCode(message: string): number {
   return 125;
 }
 
-export interface AttachIo {
-  /** Non-tty with -i: the container reads this fd directly. */
-  stdinFd?: number;
-  /** tty with -i: keystrokes to send (the caller puts its terminal in raw mode). */
-  stdin?: NodeJS.ReadableStream;
+/** The caller's side of an attached container: with a tty, `stdin` are keystrokes for its terminal (the caller
+ * puts its own in raw mode); without one, `stdin` is copied into the container's stdin pipe. */
+export interface AttachIo extends TerminalSide {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /** tty: the caller's terminal size, and a way to hear of changes. */
-  size?: () => { rows: number; cols: number } | undefined;
-  onResize?: (listener: () => void) => void;
 }
 
 export interface MonitorOptions {
@@ -71,7 +69,7 @@ function waitChild(child: ChildProcess): Promise<number> {
 }
 
 /** Volumes' data directories, made (and filled from the image, as docker does) on first use. */
-function prepareVolumes(engine: Engine, rootfs: string, mounts: MountPoint[]): void {
+async function prepareVolumes(engine: Engine, rootfs: string, mounts: MountPoint[]): Promise<void> {
   for (const m of mounts) {
     if (m.Type === "bind") {
       if (!fs.existsSync(m.Source)) fs.mkdirSync(m.Source, { recursive: true, mode: 0o755 });
@@ -85,7 +83,7 @@ function prepareVolumes(engine: Engine, rootfs: string, mounts: MountPoint[]): v
     fs.mkdirSync(staged, { recursive: true, mode: 0o755 });
     const src = resolveInRoot(rootfs, m.Destination);
     if (!m.NoCopy && fs.existsSync(src) && fs.statSync(src).isDirectory()) {
-      applyLayerDir(src, staged);
+      (await import("../store/driver-vfs.ts")).applyLayerDir(src, staged);
       const st = fs.statSync(src);
       fs.chownSync(staged, st.uid, st.gid);
       fs.chmodSync(staged, st.mode & 0o7777);
@@ -116,7 +114,7 @@ async function prepare(engine: Engine, c: ContainerRecord, dir: string): Promise
     if (!init) throw new StartError("--init: no init binary found (install catatonit or tini)", 125);
     mounts.push({ destination: INIT_PATH, type: "bind", source: init, options: ["rbind", "ro", "rprivate"] });
   }
-  prepareVolumes(engine, rootfs, c.Mounts);
+  await prepareVolumes(engine, rootfs, c.Mounts);
   const proc = processSpec(c, {
     args: c.HostConfig.Init ? [INIT_PATH, "--", ...argv] : argv,
     env,
@@ -130,6 +128,7 @@ async function prepare(engine: Engine, c: ContainerRecord, dir: string): Promise
     process: proc,
     hostname: setup.hostname,
     netns: setup.namespace,
+    hooks: setup.hooks,
     files,
     mounts,
     cgroups: cgroupSupport(),
@@ -140,7 +139,12 @@ async function prepare(engine: Engine, c: ContainerRecord, dir: string): Promise
 
 /** Run the container until it exits. Returns its exit code; throws StartError when it could not start.
  * `lockFd` is the container's lock, already held; it is released when this returns. */
-export async function runContainer(engine: Engine, c0: ContainerRecord, lockFd: number, o: MonitorOptions = {}): Promise<number> {
+export async function runContainer(
+  engine: Engine,
+  c0: ContainerRecord,
+  lockFd: number,
+  o: MonitorOptions = {},
+): Promise<number> {
   const id = c0.Id;
   const dir = engine.dir(id);
   let c = c0;
@@ -149,55 +153,63 @@ export async function runContainer(engine: Engine, c0: ContainerRecord, lockFd: 
   try {
     native().setSubreaper();
     rt = engine.runtime(c);
-    c = await engine.containers.change(id, (r) => {
-      if (!r) throw new HoistError("NOT_FOUND", `No such container: ${id}`);
-      r.State.Monitored = true;
-      r.State.MonitorPid = process.pid;
-      r.State.Error = "";
-      return structuredClone(r);
-    });
+    if (!(c.State.Monitored && c.State.MonitorPid === process.pid))
+      c = await engine.containers.change(id, (r) => {
+        if (!r) throw new HoistError("NOT_FOUND", `No such container: ${id}`);
+        r.State.Monitored = true;
+        r.State.MonitorPid = process.pid;
+        r.State.Error = "";
+        return structuredClone(r);
+      });
     if (fs.existsSync(join(rt.root, id))) await runtimeDelete(rt, id);
+    trace("monitor: begin");
     await prepare(engine, c, dir);
+    trace("prepared (mounted, config.json)");
     const log = freshLog(dir);
-    const io = new ContainerIo(c, new LogWriter(logPath(dir, id)), o.attach);
-    const child = spawnCreate(rt, {
+    const io = new ContainerIo(c, new LogWriter(logPath(dir, id)), o.attach, c.Config.Tty ? await import("./pty.ts") : undefined);
+    const child = spawnRun(rt, {
       id,
       bundle: dir,
       pidFile: join(dir, "pidfile"),
       log,
-      ...(io.consoleName ? { consoleSocket: `@${io.consoleName}` } : {}),
+      ...(io.console ? { consoleSocket: io.console.address } : {}),
       stdio: io.createStdio(),
     });
     io.attachCreate(child);
     let createCode = await waitChild(child);
+    trace("runtime run done");
     if (createCode === 0 && !(await io.acceptConsole())) createCode = 1;
     if (createCode !== 0) {
-      const msg = readLogError(log) || `${rt.name} create: exit status ${createCode}`;
+      const msg = readLogError(log) || `${rt.name} run: exit status ${createCode}`;
       io.discard();
+      await runtimeDelete(rt, id).catch(() => {});
       throw new StartError(`OCI runtime create failed: ${msg}`, startExitCode(msg));
     }
     const pid = Number(fs.readFileSync(join(dir, "pidfile"), "utf8").trim());
     const exited = native().waitpid(pid);
-    try {
-      await networkDriver(c.HostConfig.NetworkMode).afterCreate(c, pid);
-      await runtimeCall(rt, ["start", id], log);
-    } catch (e) {
-      await runtimeDelete(rt, id).catch(() => {});
-      await exited.catch(() => {});
-      io.discard();
-      const msg = (e as Error).message;
-      throw new StartError(msg, startExitCode(msg));
-    }
     started = true;
     await engine.containers.change(id, (r) => {
       if (!r) return;
-      r.State = { ...r.State, Status: "running", Pid: pid, ExitCode: 0, Error: "", StartedAt: new Date().toISOString(), FinishedAt: "0001-01-01T00:00:00Z", OOMKilled: false };
+      r.State = {
+        ...r.State,
+        Status: "running",
+        Pid: pid,
+        ExitCode: 0,
+        Error: "",
+        StartedAt: new Date().toISOString(),
+        FinishedAt: "0001-01-01T00:00:00Z",
+        OOMKilled: false,
+      };
     });
+    trace("recorded running");
     io.flush();
     o.onStarted?.(pid);
     const code = exitCodeOf(await exited);
+    trace("process exited");
     await io.drain();
+    trace("output drained");
     await finishContainer(engine, c, rt, { exitCode: code });
+    trace("finished");
     return code;
   } catch (e) {
     if (!started) {
@@ -214,7 +226,8 @@ export async function runContainer(engine: Engine, c0: ContainerRecord, lockFd: 
           r.State.FinishedAt = new Date().toISOString();
         })
         .catch(() => {});
-      if (c.HostConfig.AutoRemove && rt) await finishContainer(engine, c, rt, { exitCode: code, failed: true }).catch(() => {});
+      if (c.HostConfig.AutoRemove && rt)
+        await finishContainer(engine, c, rt, { exitCode: code, failed: true }).catch(() => {});
     }
     throw e;
   } finally {
@@ -224,33 +237,29 @@ export async function runContainer(engine: Engine, c0: ContainerRecord, lockFd: 
 
 /** The container's stdio: pipes (or the caller's stdin fd) without a tty, a pty master with one. */
 class ContainerIo {
-  readonly consoleName: string | undefined;
   private readonly c: ContainerRecord;
   private readonly log: LogWriter;
   private readonly attach: AttachIo | undefined;
-  private listenFd: number | undefined;
-  private master: number | undefined;
-  private masterIn: tty.ReadStream | undefined;
-  private masterOut: tty.WriteStream | undefined;
-  private held: [("stdout" | "stderr"), Buffer][] | undefined = [];
+  readonly console: ConsoleSocket | undefined;
+  private relay: PtyRelay | undefined;
+  private held: ["stdout" | "stderr", Buffer][] | undefined = [];
   private readonly ends: Promise<void>[] = [];
   private child: ChildProcess | undefined;
   private dropped = false;
+  private readonly pty: PtyModule | undefined;
 
-  constructor(c: ContainerRecord, log: LogWriter, attach: AttachIo | undefined) {
+  /** `pty` (the terminal module, loaded only for -t). */
+  constructor(c: ContainerRecord, log: LogWriter, attach: AttachIo | undefined, pty: PtyModule | undefined) {
     this.c = c;
     this.log = log;
     this.attach = attach;
-    if (c.Config.Tty) {
-      this.consoleName = `hoist-console-${c.Id.slice(0, 16)}-${process.pid}-${Date.now()}`;
-      this.listenFd = native().consoleListen(this.consoleName);
-    }
+    this.pty = pty;
+    if (c.Config.Tty && pty) this.console = new pty.ConsoleSocket(c.Id.slice(0, 12));
   }
 
   createStdio(): StdioOptions {
     if (this.c.Config.Tty) return ["ignore", "ignore", "ignore"];
-    const stdin = this.attach?.stdinFd !== undefined ? this.attach.stdinFd : this.c.Config.OpenStdin ? "pipe" : "ignore";
-    return [stdin, "pipe", "pipe"];
+    return [this.attach?.stdin || this.c.Config.OpenStdin ? "pipe" : "ignore", "pipe", "pipe"];
   }
 
   attachCreate(child: ChildProcess): void {
@@ -267,50 +276,25 @@ class ContainerIo {
     }
   }
 
-  /** After a successful runtime create: take the pty master it sent (already queued on the socket). */
+  /** After a successful runtime create: take the pty master it sent. */
   async acceptConsole(): Promise<boolean> {
-    if (this.listenFd === undefined) return true;
-    const deadline = Date.now() + 2000;
-    for (let wait = 1; Date.now() < deadline; wait = Math.min(wait * 2, 20)) {
-      const fd = native().consoleAccept(this.listenFd);
-      if (fd >= 0) {
-        fs.closeSync(this.listenFd);
-        this.listenFd = undefined;
-        this.master = fd;
-        this.setupMaster(fd);
-        return true;
-      }
-      await sleep(wait);
-    }
-    return false;
-  }
-
-  private setupMaster(fd: number): void {
-    const size = this.attach?.size?.();
-    native().setWinsize(fd, size?.rows ?? 24, size?.cols ?? 80);
-    this.attach?.onResize?.(() => {
-      const s = this.attach?.size?.();
-      if (s && this.master !== undefined) native().setWinsize(this.master, s.rows, s.cols);
-    });
-    const input = new tty.ReadStream(fd);
-    this.masterIn = input;
-    input.on("data", (chunk: Buffer) => this.emit("stdout", chunk, this.attach?.stdout, input));
-    this.ends.push(
-      new Promise((resolve) => {
-        input.once("error", () => resolve());
-        input.once("close", () => resolve());
-        input.once("end", () => resolve());
-      }),
+    if (!this.console) return true;
+    const master = await this.console.accept();
+    if (master === undefined) return false;
+    if (!this.pty) return false;
+    this.relay = new this.pty.PtyRelay(master, this.attach ?? {}, (chunk, source) =>
+      this.emit("stdout", chunk, this.attach?.stdout, source),
     );
-    if (this.attach?.stdin) {
-      const out = new tty.WriteStream(native().dup(fd));
-      out.on("error", () => {});
-      this.masterOut = out;
-      this.attach.stdin.on("data", (d: Buffer) => out.write(d));
-    }
+    this.ends.push(this.relay.ended);
+    return true;
   }
 
-  private emit(name: "stdout" | "stderr", chunk: Buffer, target: NodeJS.WritableStream | undefined, source?: NodeJS.ReadableStream): void {
+  private emit(
+    name: "stdout" | "stderr",
+    chunk: Buffer,
+    target: NodeJS.WritableStream | undefined,
+    source?: NodeJS.ReadableStream,
+  ): void {
     if (this.held) {
       this.held.push([name, chunk]);
       return;
@@ -325,9 +309,15 @@ class ContainerIo {
 
   /** The process runs: pass on what arrived while starting. */
   flush(): void {
+    const input = this.child?.stdin;
+    if (!this.c.Config.Tty && this.attach?.stdin && input) {
+      input.on("error", () => {}); // the container closed its stdin
+      this.attach.stdin.pipe(input);
+    }
     const held = this.held ?? [];
     this.held = undefined;
-    for (const [name, chunk] of held) this.emit(name, chunk, name === "stdout" ? this.attach?.stdout : this.attach?.stderr);
+    for (const [name, chunk] of held)
+      this.emit(name, chunk, name === "stdout" ? this.attach?.stdout : this.attach?.stderr);
     for (const t of [this.attach?.stdout, this.attach?.stderr])
       t?.on("error", () => {
         // The reader went away (EPIPE): stop copying, and let the container see a closed pipe.
@@ -345,17 +335,16 @@ class ContainerIo {
 
   /** The container exited: wait (briefly) for its output to end, then close everything. */
   async drain(): Promise<void> {
-    await Promise.race([Promise.all(this.ends), sleep(2000)]);
+    await Promise.race([Promise.all(this.ends), sleep(2000, undefined, { ref: false })]);
     this.close();
   }
 
   private close(): void {
-    if (this.listenFd !== undefined) fs.closeSync(this.listenFd);
-    this.listenFd = undefined;
-    this.masterIn?.destroy();
-    this.masterOut?.destroy();
+    this.console?.close();
+    this.relay?.close();
+    if (this.attach?.stdin && this.child?.stdin) this.attach.stdin.unpipe(this.child.stdin);
+    (this.attach?.stdin as NodeJS.ReadStream | undefined)?.pause?.();
     this.child?.stdin?.destroy();
     this.log.close();
-    if (this.attach?.stdin) (this.attach.stdin as NodeJS.ReadStream).pause?.();
   }
 }

@@ -12,30 +12,43 @@ const volumeName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const propagations = new Set(["private", "rprivate", "shared", "rshared", "slave", "rslave"]);
 
 function checkDestination(type: string, dest: string): string {
-  if (!isAbsolute(dest)) throw bad(`invalid mount config for type "${type}": invalid mount path: '${dest}' mount path must be absolute`);
+  if (!isAbsolute(dest))
+    throw bad(`invalid mount config for type "${type}": invalid mount path: '${dest}' mount path must be absolute`);
   const clean = normalize(dest).replace(/(.)\/+$/, "$1");
   if (clean === "/") throw bad(`invalid specification: destination can't be '/'`);
   return clean;
 }
 
+const modeWords = new Set(["ro", "rw", "z", "Z", "nocopy", "consistent", "cached", "delegated", ...propagations]);
+
+function isMode(s: string): boolean {
+  return s.split(",").every((w) => modeWords.has(w));
+}
+
 /** `-v [SOURCE:]DEST[:OPTIONS]`: a bind (absolute SOURCE), a named volume, or an anonymous volume. */
 export function parseVolumeFlag(spec: string): MountPoint {
   const parts = spec.split(":");
-  if (spec === "" || parts.length > 3 || parts.some((p) => p === "")) throw bad(`invalid volume specification: '${spec}'`);
+  if (spec === "" || parts.length > 3 || parts.some((p) => p === ""))
+    throw bad(`invalid volume specification: '${spec}'`);
   let source = "";
   let dest: string;
   let mode = "";
   if (parts.length === 1) dest = parts[0] as string;
   else if (parts.length === 2) {
-    if (isAbsolute(parts[1] as string)) [source, dest] = parts as [string, string];
-    else [dest, mode] = parts as [string, string];
+    if (isMode(parts[1] as string)) [dest, mode] = parts as [string, string];
+    else [source, dest] = parts as [string, string];
   } else [source, dest, mode] = parts as [string, string, string];
   const type = source === "" || !isAbsolute(source) ? "volume" : "bind";
   if (type === "volume" && source !== "" && !volumeName.test(source))
     throw bad(
       `create ${source}: "${source}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`,
     );
-  const m: MountPoint = { Type: type, Source: type === "bind" ? normalize(source) : source, Destination: checkDestination(type, dest), ReadOnly: false };
+  const m: MountPoint = {
+    Type: type,
+    Source: type === "bind" ? normalize(source) : source,
+    Destination: checkDestination(type, dest),
+    ReadOnly: false,
+  };
   if (type === "volume" && source === "") m.Anonymous = true;
   for (const opt of mode === "" ? [] : mode.split(",")) {
     if (opt === "ro") m.ReadOnly = true;
@@ -68,7 +81,8 @@ export function parseMountFlag(spec: string): MountPoint {
     const key = (eq < 0 ? field : field.slice(0, eq)).toLowerCase().trim();
     const value = eq < 0 ? undefined : field.slice(eq + 1);
     const need = (): string => {
-      if (value === undefined) throw bad(`invalid argument "${spec}" for "--mount" flag: invalid field '${field}' must be a key=value pair`);
+      if (value === undefined)
+        throw bad(`invalid argument "${spec}" for "--mount" flag: invalid field '${field}' must be a key=value pair`);
       return value;
     };
     switch (key) {
@@ -90,7 +104,8 @@ export function parseMountFlag(spec: string): MountPoint {
         break;
       case "bind-propagation":
         propagation = need();
-        if (!propagations.has(propagation)) throw bad(`invalid argument "${spec}" for "--mount" flag: invalid propagation mode: ${propagation}`);
+        if (!propagations.has(propagation))
+          throw bad(`invalid argument "${spec}" for "--mount" flag: invalid propagation mode: ${propagation}`);
         break;
       case "volume-nocopy":
         noCopy = boolValue(value, spec, key);
@@ -112,30 +127,60 @@ export function parseMountFlag(spec: string): MountPoint {
         throw bad(`invalid argument "${spec}" for "--mount" flag: unexpected key '${key}' in '${field}'`);
     }
   }
-  if (type !== "bind" && type !== "volume" && type !== "tmpfs") throw bad(`invalid argument "${spec}" for "--mount" flag: invalid mount type "${type}"`);
+  if (type !== "bind" && type !== "volume" && type !== "tmpfs")
+    throw bad(`invalid argument "${spec}" for "--mount" flag: invalid mount type "${type}"`);
   if (target === "") throw bad(`invalid mount config for type "${type}": field Target must not be empty`);
   const dest = checkDestination(type, target);
   if (type === "bind") {
     if (source === "") throw bad(`invalid mount config for type "bind": field Source must not be empty`);
-    if (!isAbsolute(source)) throw bad(`invalid mount config for type "bind": invalid mount path: '${source}' mount path must be absolute`);
-    if (!existsSync(source)) throw bad(`invalid mount config for type "bind": bind source path does not exist: ${source}`);
-    return { Type: "bind", Source: normalize(source), Destination: dest, ReadOnly: readOnly, ...(propagation ? { Propagation: propagation } : {}) };
+    if (!isAbsolute(source))
+      throw bad(`invalid mount config for type "bind": invalid mount path: '${source}' mount path must be absolute`);
+    if (!existsSync(source))
+      throw bad(`invalid mount config for type "bind": bind source path does not exist: ${source}`);
+    return {
+      Type: "bind",
+      Source: normalize(source),
+      Destination: dest,
+      ReadOnly: readOnly,
+      ...(propagation ? { Propagation: propagation } : {}),
+    };
   }
   if (type === "tmpfs") {
     if (source !== "") throw bad(`invalid mount config for type "tmpfs": field Source must not be specified`);
     return { Type: "tmpfs", Source: "", Destination: dest, ReadOnly: readOnly, Options: tmpfsOptions };
   }
   if (source !== "" && !volumeName.test(source))
-    throw bad(`create ${source}: "${source}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed`);
-  return { Type: "volume", Source: source, Destination: dest, ReadOnly: readOnly, ...(source === "" ? { Anonymous: true } : {}), ...(noCopy ? { NoCopy: true } : {}) };
+    throw bad(
+      `create ${source}: "${source}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed`,
+    );
+  return {
+    Type: "volume",
+    Source: source,
+    Destination: dest,
+    ReadOnly: readOnly,
+    ...(source === "" ? { Anonymous: true } : {}),
+    ...(noCopy ? { NoCopy: true } : {}),
+  };
 }
 
 /** `--tmpfs DEST[:OPTIONS]`. */
 export function parseTmpfsFlag(spec: string): MountPoint {
   const colon = spec.indexOf(":");
   const dest = colon < 0 ? spec : spec.slice(0, colon);
-  const opts = colon < 0 ? [] : spec.slice(colon + 1).split(",").filter(Boolean);
-  return { Type: "tmpfs", Source: "", Destination: checkDestination("tmpfs", dest), ReadOnly: opts.includes("ro"), Options: opts.filter((o) => o !== "ro" && o !== "rw") };
+  const opts =
+    colon < 0
+      ? []
+      : spec
+          .slice(colon + 1)
+          .split(",")
+          .filter(Boolean);
+  return {
+    Type: "tmpfs",
+    Source: "",
+    Destination: checkDestination("tmpfs", dest),
+    ReadOnly: opts.includes("ro"),
+    Options: opts.filter((o) => o !== "ro" && o !== "rw"),
+  };
 }
 
 /** Refuse two mounts on one destination. */

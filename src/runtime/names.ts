@@ -6,9 +6,13 @@ const grammar = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 export function validateName(name: string): string {
   if (!grammar.test(name))
-    throw new HoistError("INVALID_ARGUMENT", `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, {
-      exitCode: 125,
-    });
+    throw new HoistError(
+      "INVALID_ARGUMENT",
+      `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`,
+      {
+        exitCode: 125,
+      },
+    );
   return name.startsWith("/") ? name.slice(1) : name;
 }
 

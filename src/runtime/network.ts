@@ -3,8 +3,7 @@
 // bridge networking exists it shares the host's network namespace, with the container's own hostname).
 // A bridge/CNI implementation plugs in here: prepare() makes and configures a namespace before the runtime
 // creates the container (returning its path), teardown() releases it on exit and on rm.
-import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { hostname as hostHostname } from "node:os";
 import { HoistError } from "../errors.ts";
 import type { ContainerRecord } from "../store/containers.ts";
@@ -12,16 +11,33 @@ import type { ContainerRecord } from "../store/containers.ts";
 export interface NetworkSetup {
   /** undefined: share the host's network namespace; { } a new one; { path } join an existing one. */
   namespace?: { path?: string };
+  /** OCI hooks to add to the spec (e.g. createRuntime: configure the new namespace before the process runs). */
+  hooks?: Record<string, { path: string; args: string[]; env?: string[] }[]> | undefined;
   hosts: string;
   resolvConf: string;
   hostname: string;
 }
 
+function findBin(name: string): string | undefined {
+  for (const d of ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]) if (existsSync(`${d}/${name}`)) return `${d}/${name}`;
+  return undefined;
+}
+
+/** A new network namespace starts with loopback down; docker brings it up. A createRuntime hook does it after
+ * the runtime made the namespace and before the process runs (the hook reads the container's pid from the
+ * state JSON on its stdin). */
+function loopbackUpHook(): NetworkSetup["hooks"] {
+  const sh = findBin("sh");
+  const nsenter = findBin("nsenter");
+  const ip = findBin("ip");
+  if (!sh || !nsenter || !ip) return undefined;
+  const script = `read -r s; p=\${s#*'"pid":'}; p=\${p%%[!0-9]*}; exec ${nsenter} -t "$p" -n ${ip} link set lo up`;
+  return { createRuntime: [{ path: sh, args: ["sh", "-c", script] }] };
+}
+
 export interface NetworkDriver {
   /** Before the runtime creates the container. */
   prepare(c: ContainerRecord): Promise<NetworkSetup>;
-  /** The container's namespaces exist and its process has not started. */
-  afterCreate(c: ContainerRecord, pid: number): Promise<void>;
   /** On exit and on rm; must be idempotent. */
   teardown(c: ContainerRecord): Promise<void>;
 }
@@ -50,9 +66,12 @@ function resolvConf(): string {
 const hostMode: NetworkDriver = {
   async prepare(c) {
     const name = c.Config.Hostname || hostHostname();
-    return { hosts: hostFile("/etc/hosts", `${localhostLines.join("\n")}\n`), resolvConf: resolvConf(), hostname: name };
+    return {
+      hosts: hostFile("/etc/hosts", `${localhostLines.join("\n")}\n`),
+      resolvConf: resolvConf(),
+      hostname: name,
+    };
   },
-  async afterCreate() {},
   async teardown() {},
 };
 
@@ -61,19 +80,18 @@ const defaultMode: NetworkDriver = {
     const hosts = `${[...localhostLines, `127.0.1.1\t${c.Config.Hostname}`].join("\n")}\n`;
     return { hosts, resolvConf: resolvConf(), hostname: c.Config.Hostname };
   },
-  async afterCreate() {},
   async teardown() {},
 };
 
 const noneMode: NetworkDriver = {
   async prepare(c) {
-    return { namespace: {}, hosts: `${localhostLines.join("\n")}\n`, resolvConf: resolvConf(), hostname: c.Config.Hostname };
-  },
-  async afterCreate(_c, pid) {
-    // A new network namespace starts with loopback down; docker brings it up.
-    await new Promise<void>((resolve) =>
-      execFile("nsenter", ["-t", String(pid), "-n", "ip", "link", "set", "lo", "up"], () => resolve()),
-    );
+    return {
+      namespace: {},
+      hooks: loopbackUpHook(),
+      hosts: `${localhostLines.join("\n")}\n`,
+      resolvConf: resolvConf(),
+      hostname: c.Config.Hostname,
+    };
   },
   async teardown() {},
 };
@@ -83,10 +101,15 @@ export function validateNetworkMode(mode: string | undefined): string {
   const m = mode === undefined || mode === "" ? "default" : mode;
   if (m === "default" || m === "host" || m === "none") return m;
   if (m === "bridge")
-    throw new HoistError("UNSUPPORTED", "bridge networking is not available yet: use --network host or --network none", {
-      exitCode: 125,
-    });
-  if (m.startsWith("container:")) throw new HoistError("UNSUPPORTED", "--network container:NAME is not supported", { exitCode: 125 });
+    throw new HoistError(
+      "UNSUPPORTED",
+      "bridge networking is not available yet: use --network host or --network none",
+      {
+        exitCode: 125,
+      },
+    );
+  if (m.startsWith("container:"))
+    throw new HoistError("UNSUPPORTED", "--network container:NAME is not supported", { exitCode: 125 });
   throw new HoistError("NOT_FOUND", `network ${m} not found`, { exitCode: 125 });
 }
 

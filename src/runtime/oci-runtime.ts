@@ -113,12 +113,13 @@ export async function runtimePids(rt: OciRuntime, id: string): Promise<number[]>
   return (JSON.parse(out || "[]") as number[] | null) ?? [];
 }
 
-/** Spawn `runtime create` with the container's stdio; the caller waits for it. */
-export function spawnCreate(
+/** Spawn `runtime run --detach` (create and start in one process) with the container's stdio; once it exits
+ * the container's init runs, re-parented to the caller (a subreaper). */
+export function spawnRun(
   rt: OciRuntime,
   options: { id: string; bundle: string; pidFile: string; log: string; consoleSocket?: string; stdio: StdioOptions },
 ): ReturnType<typeof spawn> {
-  const args = [...globalArgs(rt, options.log), "create", "--bundle", options.bundle, "--pid-file", options.pidFile];
+  const args = [...globalArgs(rt, options.log), "run", "--detach", "--bundle", options.bundle, "--pid-file", options.pidFile];
   if (options.consoleSocket) args.push("--console-socket", options.consoleSocket);
   args.push(options.id);
   return spawn(rt.path, args, { stdio: options.stdio });
@@ -127,7 +128,14 @@ export function spawnCreate(
 /** Spawn `runtime exec --detach` of a process.json; the process becomes our child once the runtime exits. */
 export function spawnExec(
   rt: OciRuntime,
-  options: { id: string; processFile: string; pidFile: string; log: string; consoleSocket?: string; stdio: StdioOptions },
+  options: {
+    id: string;
+    processFile: string;
+    pidFile: string;
+    log: string;
+    consoleSocket?: string;
+    stdio: StdioOptions;
+  },
 ): ReturnType<typeof spawn> {
   const args = [...globalArgs(rt, options.log), "exec", "--detach", "--process", options.processFile];
   args.push("--pid-file", options.pidFile);

@@ -28,7 +28,9 @@ export interface RuntimeChoice {
 
 function findInPath(bin: string): string | undefined {
   if (bin.includes("/")) return bin;
-  for (const dir of (process.env.PATH || "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").split(delimiter)) {
+  for (const dir of (process.env.PATH || "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").split(
+    delimiter,
+  )) {
     const p = join(dir, bin);
     try {
       accessSync(p, constants.X_OK);
@@ -106,11 +108,12 @@ async function runProbe(root: string, name: string, path: string): Promise<{ ok:
   const id = `hoist-probe-${process.pid}-${Date.now()}`;
   const rt: OciRuntime = { name, path, root: join(root, "runtime", name) };
   try {
-    mkdirSync(join(bundle, "rootfs"));
+    mkdirSync(join(bundle, "rootfs", "proc"), { recursive: true });
     const spec = {
       ociVersion: "1.0.2",
       process: { args: ["/hoist-probe"], cwd: "/", env: ["PATH=/"], user: { uid: 0, gid: 0 } },
       root: { path: join(bundle, "rootfs"), readonly: true },
+      mounts: [{ destination: "/proc", type: "proc", source: "proc" }],
       linux: {
         namespaces: [{ type: "pid" }, { type: "mount" }, { type: "ipc" }, { type: "uts" }],
         cgroupsPath: `/hoist/${id}`,
@@ -143,7 +146,8 @@ export async function chooseRuntime(root: string, requested?: string): Promise<R
   const state = (name: string, path: string): OciRuntime => ({ name, path, root: join(root, "runtime", name) });
   if (wanted) {
     const path = available.get(wanted);
-    if (!path) throw new HoistError("INVALID_ARGUMENT", `unknown or invalid runtime name: ${wanted}`, { exitCode: 125 });
+    if (!path)
+      throw new HoistError("INVALID_ARGUMENT", `unknown or invalid runtime name: ${wanted}`, { exitCode: 125 });
     const p = await probeRuntime(root, wanted, path);
     if (!p.ok) {
       const working = await firstWorking(root, available, wanted);

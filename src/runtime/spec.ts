@@ -70,7 +70,12 @@ export interface CgroupSupport {
 export function cgroupSupport(): CgroupSupport {
   try {
     const v2 = readFileSync("/sys/fs/cgroup/cgroup.controllers", "utf8").split(/\s+/);
-    return { memory: v2.includes("memory"), swap: v2.includes("memory"), cpu: v2.includes("cpu"), pids: v2.includes("pids") };
+    return {
+      memory: v2.includes("memory"),
+      swap: v2.includes("memory"),
+      cpu: v2.includes("cpu"),
+      pids: v2.includes("pids"),
+    };
   } catch {
     const has = (p: string): boolean => {
       try {
@@ -94,12 +99,20 @@ export function processSpec(
   c: ContainerRecord,
   p: { args: string[]; env: string[]; cwd: string; user: ExecUser; terminal: boolean; privileged?: boolean },
 ): OciProcess {
-  const caps = effectiveCaps(c.HostConfig.CapAdd ?? [], c.HostConfig.CapDrop ?? [], p.privileged || c.HostConfig.Privileged);
+  const caps = effectiveCaps(
+    c.HostConfig.CapAdd ?? [],
+    c.HostConfig.CapDrop ?? [],
+    p.privileged || c.HostConfig.Privileged,
+  );
   const root = p.user.uid === 0;
   const nofile = hostNofile();
   return {
     terminal: p.terminal,
-    user: { uid: p.user.uid, gid: p.user.gid, ...(p.user.additionalGids.length ? { additionalGids: p.user.additionalGids } : {}) },
+    user: {
+      uid: p.user.uid,
+      gid: p.user.gid,
+      ...(p.user.additionalGids.length ? { additionalGids: p.user.additionalGids } : {}),
+    },
     args: p.args,
     env: p.env,
     cwd: p.cwd,
@@ -109,11 +122,19 @@ export function processSpec(
   };
 }
 
-function defaultMounts(privileged: boolean, files: { hosts: string; hostname: string; resolvConf: string }): OciMount[] {
+function defaultMounts(
+  privileged: boolean,
+  files: { hosts: string; hostname: string; resolvConf: string },
+): OciMount[] {
   const ro = privileged ? [] : ["ro"];
   return [
     { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },
-    { destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "strictatime", "mode=755", "size=65536k"] },
+    {
+      destination: "/dev",
+      type: "tmpfs",
+      source: "tmpfs",
+      options: ["nosuid", "strictatime", "mode=755", "size=65536k"],
+    },
     {
       destination: "/dev/pts",
       type: "devpts",
@@ -121,9 +142,19 @@ function defaultMounts(privileged: boolean, files: { hosts: string; hostname: st
       options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"],
     },
     { destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", ...ro] },
-    { destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["nosuid", "noexec", "nodev", "relatime", ...ro] },
+    {
+      destination: "/sys/fs/cgroup",
+      type: "cgroup",
+      source: "cgroup",
+      options: ["nosuid", "noexec", "nodev", "relatime", ...ro],
+    },
     { destination: "/dev/mqueue", type: "mqueue", source: "mqueue", options: ["nosuid", "noexec", "nodev"] },
-    { destination: "/dev/shm", type: "tmpfs", source: "shm", options: ["nosuid", "noexec", "nodev", "mode=1777", "size=67108864"] },
+    {
+      destination: "/dev/shm",
+      type: "tmpfs",
+      source: "shm",
+      options: ["nosuid", "noexec", "nodev", "mode=1777", "size=67108864"],
+    },
     { destination: "/etc/resolv.conf", type: "bind", source: files.resolvConf, options: ["rbind", "rprivate"] },
     { destination: "/etc/hostname", type: "bind", source: files.hostname, options: ["rbind", "rprivate"] },
     { destination: "/etc/hosts", type: "bind", source: files.hosts, options: ["rbind", "rprivate"] },
@@ -135,10 +166,20 @@ export function userMount(m: MountPoint, volumeDir: (name: string) => string): O
   if (m.Type === "tmpfs") {
     const opts = m.Options ?? [];
     const base = ["nosuid", "nodev", ...(opts.some((o) => o === "exec") ? [] : ["noexec"])];
-    return { destination: m.Destination, type: "tmpfs", source: "tmpfs", options: [...base, ...opts.filter((o) => o !== "exec"), ...(m.ReadOnly ? ["ro"] : [])] };
+    return {
+      destination: m.Destination,
+      type: "tmpfs",
+      source: "tmpfs",
+      options: [...base, ...opts.filter((o) => o !== "exec"), ...(m.ReadOnly ? ["ro"] : [])],
+    };
   }
   const source = m.Type === "volume" ? volumeDir(m.Source) : m.Source;
-  return { destination: m.Destination, type: "bind", source, options: ["rbind", m.Propagation ?? "rprivate", m.ReadOnly ? "ro" : "rw"] };
+  return {
+    destination: m.Destination,
+    type: "bind",
+    source,
+    options: ["rbind", m.Propagation ?? "rprivate", m.ReadOnly ? "ro" : "rw"],
+  };
 }
 
 /** Every device node of the host (for --privileged). */
@@ -153,7 +194,8 @@ function hostDevices(): object[] {
     }
     for (const n of names) {
       const p = join(dir, n);
-      if (p === "/dev/pts" || p === "/dev/shm" || p === "/dev/mqueue" || p === "/dev/console" || p === "/dev/ptmx") continue;
+      if (p === "/dev/pts" || p === "/dev/shm" || p === "/dev/mqueue" || p === "/dev/console" || p === "/dev/ptmx")
+        continue;
       let st;
       try {
         st = lstatSync(p, { bigint: true });
@@ -165,7 +207,15 @@ function hostDevices(): object[] {
         const rdev = st.rdev;
         const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
         const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
-        out.push({ path: p, type: st.isCharacterDevice() ? "c" : "b", major, minor, fileMode: Number(st.mode & 0o777n), uid: 0, gid: 0 });
+        out.push({
+          path: p,
+          type: st.isCharacterDevice() ? "c" : "b",
+          major,
+          minor,
+          fileMode: Number(st.mode & 0o777n),
+          uid: 0,
+          gid: 0,
+        });
       }
     }
   };
@@ -183,6 +233,7 @@ export interface SpecInput {
   files: { hosts: string; hostname: string; resolvConf: string };
   mounts: OciMount[];
   cgroups: CgroupSupport;
+  hooks?: Record<string, object[]> | undefined;
 }
 
 export function buildSpec(input: SpecInput): object {
@@ -195,7 +246,12 @@ export function buildSpec(input: SpecInput): object {
     ...defaultMounts(privileged, input.files).filter((m) => !userDest.has(m.destination)),
     ...[...input.mounts].sort((a, b) => depth(a) - depth(b)),
   ];
-  const namespaces: { type: string; path?: string }[] = [{ type: "pid" }, { type: "ipc" }, { type: "uts" }, { type: "mount" }];
+  const namespaces: { type: string; path?: string }[] = [
+    { type: "pid" },
+    { type: "ipc" },
+    { type: "uts" },
+    { type: "mount" },
+  ];
   if (input.netns) namespaces.push({ type: "network", ...(input.netns.path ? { path: input.netns.path } : {}) });
   const resources: Record<string, unknown> = {
     devices: [{ allow: privileged, access: "rwm" }],
@@ -210,6 +266,7 @@ export function buildSpec(input: SpecInput): object {
     root: { path: input.rootfs, readonly: hc.ReadonlyRootfs },
     hostname: input.hostname,
     mounts,
+    ...(input.hooks ? { hooks: input.hooks } : {}),
     linux: {
       namespaces,
       cgroupsPath: `/hoist/${c.Id}`,

@@ -59,7 +59,9 @@ export function resolveUser(rootfs: string, spec: string): ExecUser {
   let entry = numeric.test(user) ? passwd.find((p) => p.uid === Number(user)) : passwd.find((p) => p.name === user);
   if (!entry) {
     if (!numeric.test(user))
-      throw new HoistError("RUNTIME", `unable to find user ${user}: no matching entries in passwd file`, { exitCode: 125 });
+      throw new HoistError("RUNTIME", `unable to find user ${user}: no matching entries in passwd file`, {
+        exitCode: 125,
+      });
     entry = { name: "", uid: Number(user), gid: 0, home: "/" };
   }
   let gid = entry.gid;

@@ -59,8 +59,15 @@ export async function runPrimary(workers: number, logger: Logger, signal: AbortS
     await Promise.race([stopped, failure]);
   } finally {
     stopping = true;
-    const exits = [...live].map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once("exit", () => resolve()))));
+    const exits = [...live].map(
+      (w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once("exit", () => resolve()))),
+    );
     for (const w of live) w.process.kill("SIGTERM");
     await Promise.all(exits);
   }
+}
+
+/** A worker that has stopped serving leaves the cluster (its channel to the primary would keep it alive). */
+export function leaveCluster(): void {
+  if (cluster.isWorker) cluster.worker?.disconnect();
 }

@@ -71,7 +71,22 @@ function bad(message: string): HoistError {
   return new HoistError("INVALID_ARGUMENT", `registry config: ${message}`, { exitCode: 125 });
 }
 
-const sizeUnits: Record<string, number> = { "": 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3, t: 1e12, tb: 1e12, tib: 1024 ** 4 };
+const sizeUnits: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gib: 1024 ** 3,
+  t: 1e12,
+  tb: 1e12,
+  tib: 1024 ** 4,
+};
 
 /** `4MiB`, `10GB`, `512` (bytes). */
 export function parseSize(v: unknown, what: string): number {
@@ -88,9 +103,11 @@ const durationUnits: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600,
 export function parseDuration(v: unknown, what: string): number {
   if (typeof v === "number" && v >= 0) return v;
   if (typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v)) return Number(v);
-  if (typeof v !== "string" || !/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(v.trim())) throw bad(`${what}: invalid duration ${JSON.stringify(v)}`);
+  if (typeof v !== "string" || !/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(v.trim()))
+    throw bad(`${what}: invalid duration ${JSON.stringify(v)}`);
   let total = 0;
-  for (const m of v.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) total += Number(m[1]) * (durationUnits[m[2] as string] as number);
+  for (const m of v.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g))
+    total += Number(m[1]) * (durationUnits[m[2] as string] as number);
   return total;
 }
 
@@ -129,7 +146,10 @@ export function readConfigFile(path: string): unknown {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new HoistError("INVALID_ARGUMENT", `cannot read registry config ${path}: ${(e as Error).message}`, { cause: e, exitCode: 125 });
+    throw new HoistError("INVALID_ARGUMENT", `cannot read registry config ${path}: ${(e as Error).message}`, {
+      cause: e,
+      exitCode: 125,
+    });
   }
   try {
     return path.endsWith(".json") || text.trimStart().startsWith("{") ? JSON.parse(text) : parseYaml(text);
@@ -142,14 +162,19 @@ export function readConfigFile(path: string): unknown {
 export function applyConfig(base: RegistryConfig, raw: unknown): RegistryConfig {
   const c: RegistryConfig = structuredClone(base);
   const doc = obj(raw, "the config");
-  checkKeys(doc, ["addr", "workers", "root", "storage", "tls", "auth", "limits", "delete", "readOnly", "log", "gc"], "");
+  checkKeys(
+    doc,
+    ["addr", "workers", "root", "storage", "tls", "auth", "limits", "delete", "readOnly", "log", "gc"],
+    "",
+  );
   c.addr = str(doc.addr, "addr") ?? c.addr;
   c.root = str(doc.root, "root") ?? c.root;
   if (doc.workers !== undefined && doc.workers !== null) c.workers = parseWorkers(doc.workers, "workers");
   const storage = obj(doc.storage, "storage");
   checkKeys(storage, ["driver", "root", "fsync"], "storage.");
   const driver = str(storage.driver, "storage.driver");
-  if (driver !== undefined && driver !== "filesystem") throw bad(`storage.driver ${driver} is not supported (only filesystem)`);
+  if (driver !== undefined && driver !== "filesystem")
+    throw bad(`storage.driver ${driver} is not supported (only filesystem)`);
   c.root = str(storage.root, "storage.root") ?? c.root;
   c.fsync = bool(storage.fsync, "storage.fsync") ?? c.fsync;
   if (doc.tls !== undefined && doc.tls !== null) {
@@ -164,7 +189,8 @@ export function applyConfig(base: RegistryConfig, raw: unknown): RegistryConfig 
   checkKeys(auth, ["type", "htpasswd", "realm", "token", "access"], "auth.");
   const type = str(auth.type, "auth.type");
   if (type !== undefined) {
-    if (type !== "none" && type !== "htpasswd" && type !== "token") throw bad(`auth.type must be none, htpasswd or token`);
+    if (type !== "none" && type !== "htpasswd" && type !== "token")
+      throw bad(`auth.type must be none, htpasswd or token`);
     c.auth.type = type;
   }
   const htpasswd = str(auth.htpasswd, "auth.htpasswd");
@@ -214,7 +240,8 @@ export function applyConfig(base: RegistryConfig, raw: unknown): RegistryConfig 
   const gc = obj(doc.gc, "gc");
   checkKeys(gc, ["gracePeriod", "uploadPurgeAge"], "gc.");
   if (gc.gracePeriod !== undefined) c.gc.gracePeriodSeconds = parseDuration(gc.gracePeriod, "gc.gracePeriod");
-  if (gc.uploadPurgeAge !== undefined) c.gc.uploadPurgeAgeSeconds = parseDuration(gc.uploadPurgeAge, "gc.uploadPurgeAge");
+  if (gc.uploadPurgeAge !== undefined)
+    c.gc.uploadPurgeAgeSeconds = parseDuration(gc.uploadPurgeAge, "gc.uploadPurgeAge");
   return c;
 }
 
@@ -267,7 +294,8 @@ export function openRegistry(c: RegistryConfig): OpenedRegistry {
       throw bad(`auth.htpasswd ${c.auth.htpasswd}: ${(e as Error).message}`);
     }
   }
-  if (c.auth.type === "htpasswd" && !users) throw bad("auth.type htpasswd needs auth.htpasswd (a file of bcrypt entries)");
+  if (c.auth.type === "htpasswd" && !users)
+    throw bad("auth.type htpasswd needs auth.htpasswd (a file of bcrypt entries)");
   const key = c.auth.type === "token" ? tokenKey(c.auth.token, warnings) : undefined;
   const tokenSettings = key
     ? {
@@ -287,7 +315,8 @@ export function openRegistry(c: RegistryConfig): OpenedRegistry {
   });
   // The built-in token service runs whenever this server holds a signing key (not with a verify-only public key).
   const issuesTokens = tokenSettings !== undefined && key?.signing !== undefined;
-  if (tokenSettings && issuesTokens && !users) warnings.push("token auth without auth.htpasswd: only anonymous tokens can be issued");
+  if (tokenSettings && issuesTokens && !users)
+    warnings.push("token auth without auth.htpasswd: only anonymous tokens can be issued");
   const registry: Registry = {
     store,
     auth,

@@ -34,7 +34,11 @@ const table: Record<RegistryErrorCode, CodeInfo> = {
   BLOB_UPLOAD_INVALID: { status: 400, wire: "BLOB_UPLOAD_INVALID", message: "blob upload invalid" },
   BLOB_UPLOAD_UNKNOWN: { status: 404, wire: "BLOB_UPLOAD_UNKNOWN", message: "blob upload unknown to registry" },
   DIGEST_INVALID: { status: 400, wire: "DIGEST_INVALID", message: "provided digest did not match uploaded content" },
-  MANIFEST_BLOB_UNKNOWN: { status: 400, wire: "MANIFEST_BLOB_UNKNOWN", message: "manifest references a blob unknown to this repository" },
+  MANIFEST_BLOB_UNKNOWN: {
+    status: 400,
+    wire: "MANIFEST_BLOB_UNKNOWN",
+    message: "manifest references a blob unknown to this repository",
+  },
   MANIFEST_INVALID: { status: 400, wire: "MANIFEST_INVALID", message: "manifest invalid" },
   MANIFEST_UNKNOWN: { status: 404, wire: "MANIFEST_UNKNOWN", message: "manifest unknown" },
   NAME_INVALID: { status: 400, wire: "NAME_INVALID", message: "invalid repository name" },

@@ -89,7 +89,11 @@ async function references(driver: StorageDriver, d: Digest): Promise<ParsedRefs 
   const raw = await driver.getContent(blobKey(d));
   if (!raw) return undefined;
   try {
-    const doc = JSON.parse(raw.toString("utf8")) as { config?: { digest?: unknown }; layers?: { digest?: unknown }[]; manifests?: { digest?: unknown }[] };
+    const doc = JSON.parse(raw.toString("utf8")) as {
+      config?: { digest?: unknown };
+      layers?: { digest?: unknown }[];
+      manifests?: { digest?: unknown }[];
+    };
     const blobs = [doc.config?.digest, ...(doc.layers ?? []).map((l) => l?.digest)].filter(isDigest);
     const children = (doc.manifests ?? []).map((m) => m?.digest).filter(isDigest);
     return { blobs, children };
@@ -104,7 +108,16 @@ export async function collectGarbage(driver: StorageDriver, options: GcOptions):
   const graceMs = options.gracePeriodSeconds * 1000;
   const fresh = (t: Date | undefined): boolean => t !== undefined && now - t.getTime() < graceMs;
   const emit = options.onEvent ?? (() => {});
-  const report: GcReport = { dryRun, repositories: 0, markedBlobs: 0, deletedBlobs: [], deletedManifests: [], deletedUploads: [], deletedLinks: 0, freedBytes: 0 };
+  const report: GcReport = {
+    dryRun,
+    repositories: 0,
+    markedBlobs: 0,
+    deletedBlobs: [],
+    deletedManifests: [],
+    deletedUploads: [],
+    deletedLinks: 0,
+    freedBytes: 0,
+  };
   const marked = new Set<string>();
   const links = new Map<string, string[]>(); // blob digest -> repositories linking it
 

@@ -34,7 +34,8 @@ test("clamped integers", () => {
 
 test("names, tags and digests follow the distribution spec grammar", () => {
   for (const ok of ["a", "a/b", "a.b_c__d---e/f0", "x".repeat(255)]) assert.ok(isRepositoryName(ok), ok);
-  for (const bad of ["", "A", "a/", "/a", "a..b", "a/../b", "a_", "_a", "a-", "a___b", "x".repeat(256)]) assert.ok(!isRepositoryName(bad), bad);
+  for (const bad of ["", "A", "a/", "/a", "a..b", "a/../b", "a_", "_a", "a-", "a___b", "x".repeat(256)])
+    assert.ok(!isRepositoryName(bad), bad);
   for (const ok of ["latest", "_x", "V1.0-rc_1", "x".repeat(128)]) assert.ok(isTag(ok), ok);
   for (const bad of ["", ".x", "-x", "a/b", "a:b", "x".repeat(129)]) assert.ok(!isTag(bad), bad);
   const hex = "a".repeat(64);

@@ -36,16 +36,20 @@ export function sendJson(ctx: RequestContext, status: number, value: unknown, he
 }
 
 export function sendError(ctx: RequestContext, e: RegistryError): void {
-  const { req, res } = ctx;
+  const { res } = ctx;
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  // A big request body nobody read is not worth draining: close the connection after answering.
-  const length = Number(req.headers["content-length"] ?? 0);
-  if (!req.readableEnded && (length > 65536 || req.headers["transfer-encoding"] !== undefined)) res.setHeader("Connection", "close");
-  for (const name of res.getHeaderNames()) if (name !== "docker-distribution-api-version" && name !== "connection") res.removeHeader(name);
-  send(ctx, e.status, { "Content-Type": "application/json", ...e.headers }, ctx.method === "HEAD" ? undefined : errorBody(e));
+  for (const name of res.getHeaderNames())
+    if (name !== "docker-distribution-api-version" && name !== "connection") res.removeHeader(name);
+  drain(ctx);
+  send(
+    ctx,
+    e.status,
+    { "Content-Type": "application/json", ...e.headers },
+    ctx.method === "HEAD" ? undefined : errorBody(e),
+  );
 }
 
 /** Whether the request carries a body (a Content-Length above 0, or a chunked body). */
@@ -67,7 +71,8 @@ export function contentLength(req: IncomingMessage): number | undefined {
 /** The whole request body, refusing (413) anything above `limit` bytes before or while reading it. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = contentLength(req);
-  if (declared !== undefined && declared > limit) throw new RegistryError("TOO_LARGE", `body larger than ${limit} bytes`);
+  if (declared !== undefined && declared > limit)
+    throw new RegistryError("TOO_LARGE", `body larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req) {
@@ -78,9 +83,22 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks, total);
 }
 
-/** Discards a small unexpected body so the connection can be reused. */
-export function drain(req: IncomingMessage): void {
-  if (!req.readableEnded) req.resume();
+/** Most bytes of an unexpected body read and thrown away to keep a connection; above it the connection closes. */
+export const maxDiscardedBody = 65536;
+
+/**
+ * Disposes of a body the route does not use: a small one is read and dropped so the connection can be reused; a
+ * large or chunked one is not read at all and the connection closes after the response.
+ */
+export function drain(ctx: RequestContext): void {
+  const { req, res } = ctx;
+  if (req.readableEnded || req.readableFlowing) return;
+  const length = Number(req.headers["content-length"] ?? 0);
+  if (req.headers["transfer-encoding"] !== undefined || !(length <= maxDiscardedBody)) {
+    if (!res.headersSent) res.setHeader("Connection", "close");
+    return;
+  }
+  req.resume();
 }
 
 export type ByteRange = { start: number; end: number };

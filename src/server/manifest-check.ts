@@ -37,7 +37,8 @@ function descriptor(v: unknown, what: string): Descriptor {
   if (!isObject(v)) throw invalid(`${what} is not a descriptor`);
   if (typeof v.mediaType !== "string" || v.mediaType === "") throw invalid(`${what} has no mediaType`);
   if (!isDigest(v.digest)) throw invalid(`${what} has an invalid or unsupported digest ${JSON.stringify(v.digest)}`);
-  if (typeof v.size !== "number" || !Number.isSafeInteger(v.size) || v.size < 0) throw invalid(`${what} has an invalid size`);
+  if (typeof v.size !== "number" || !Number.isSafeInteger(v.size) || v.size < 0)
+    throw invalid(`${what} has an invalid size`);
   if (v.urls !== undefined && (!Array.isArray(v.urls) || !v.urls.every((u) => typeof u === "string")))
     throw invalid(`${what} has invalid urls`);
   if (v.annotations !== undefined && !isStringMap(v.annotations)) throw invalid(`${what} has invalid annotations`);
@@ -68,7 +69,11 @@ export function checkManifest(bytes: Buffer, contentType: string | undefined): C
     throw invalid(`Content-Type ${ct} does not match the manifest's mediaType ${doc.mediaType}`);
   const mediaType =
     (doc.mediaType as string | undefined) ??
-    (isManifestType(ct) || isIndexType(ct) ? ct : Array.isArray(doc.manifests) ? MediaType.ociIndex : MediaType.ociManifest);
+    (isManifestType(ct) || isIndexType(ct)
+      ? ct
+      : Array.isArray(doc.manifests)
+        ? MediaType.ociIndex
+        : MediaType.ociManifest);
   const out: CheckedManifest = { mediaType, blobs: [], manifests: [] };
   if (isManifestType(mediaType)) {
     const config = descriptor(doc.config, "config");
@@ -88,7 +93,8 @@ export function checkManifest(bytes: Buffer, contentType: string | undefined): C
   } else {
     throw invalid(`unsupported manifest media type ${JSON.stringify(mediaType)}`);
   }
-  if (doc.artifactType !== undefined && typeof doc.artifactType !== "string") throw invalid("artifactType must be a string");
+  if (doc.artifactType !== undefined && typeof doc.artifactType !== "string")
+    throw invalid("artifactType must be a string");
   if (doc.subject !== undefined) out.subject = descriptor(doc.subject, "subject");
   if (doc.annotations !== undefined) {
     if (!isStringMap(doc.annotations)) throw invalid("annotations must map strings to strings");

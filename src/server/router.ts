@@ -69,7 +69,6 @@ async function route(registry: Registry, ctx: RequestContext): Promise<void> {
   const { path } = ctx;
   if (path === "/v2/" || path === "/v2") {
     only(ctx, "GET", "HEAD");
-    drain(ctx.req);
     ctx.identity = registry.auth.authorize(ctx.req, { actions: [] }, ctx.origin);
     sendJson(ctx, 200, {});
     return;
@@ -109,7 +108,9 @@ async function route(registry: Registry, ctx: RequestContext): Promise<void> {
 
 function splitUrl(url: string): { path: string; query: URLSearchParams } {
   const q = url.indexOf("?");
-  return q < 0 ? { path: url, query: new URLSearchParams() } : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
+  return q < 0
+    ? { path: url, query: new URLSearchParams() }
+    : { path: url.slice(0, q), query: new URLSearchParams(url.slice(q + 1)) };
 }
 
 /** Handles one request; resolves once the response has been written (or failed). */
@@ -124,6 +125,8 @@ export async function dispatch(registry: Registry, req: IncomingMessage, res: Se
     origin: { host: req.headers.host ?? "localhost", secure: (req.socket as TLSSocket).encrypted === true },
   };
   res.setHeader("Docker-Distribution-Api-Version", "registry/2.0");
+  // Methods that carry no body have any body they bring dropped, within bounds.
+  if (ctx.method === "GET" || ctx.method === "HEAD" || ctx.method === "DELETE") drain(ctx);
   try {
     await route(registry, ctx);
   } catch (e) {

@@ -34,7 +34,9 @@ export class RegistryServer {
     this.#accessLog = options.accessLog ?? true;
     this.#secure = options.tls !== undefined;
     const handler = (req: IncomingMessage, res: ServerResponse): void => void this.#handle(req, res);
-    this.server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+    this.server = options.tls
+      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+      : createHttpServer(handler);
     // Uploads can be long: no whole-request deadline, but idle sockets and slow headers are cut off.
     this.server.requestTimeout = 0;
     this.server.headersTimeout = 60_000;

@@ -113,7 +113,9 @@ export class OverlayDriver implements ContainerLayerDriver {
     try {
       native().mount("overlay", merged, "overlay", 0, data);
     } catch (e) {
-      throw new HoistError("RUNTIME", `mounting the container's root filesystem: ${(e as Error).message}`, { cause: e });
+      throw new HoistError("RUNTIME", `mounting the container's root filesystem: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
     return merged;
   }

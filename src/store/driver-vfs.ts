@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import { join } from "node:path";
 import { native } from "../native.ts";
-import { isOverlayXattr } from "../streams/index.ts";
+import { isOverlayXattr } from "../streams/whiteout.ts";
 import type { ContainerPaths } from "./containers.ts";
 import {
   isOpaqueDir,

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import { join } from "node:path";
 import { native } from "../native.ts";
-import { OPAQUE_XATTR } from "../streams/index.ts";
+import { OPAQUE_XATTR } from "../streams/whiteout.ts";
 import type { ContainerPaths } from "./containers.ts";
 
 export type DriverName = "overlay" | "vfs";

@@ -8,7 +8,8 @@ export function addRepoDigest(state: StoreState, id: Digest, repoDigest: string)
   const img = state.images[id.slice(id.indexOf(":") + 1)];
   if (!img) return false;
   for (const other of Object.values(state.images))
-    if (other !== img && other.digests.includes(repoDigest)) other.digests = other.digests.filter((d) => d !== repoDigest);
+    if (other !== img && other.digests.includes(repoDigest))
+      other.digests = other.digests.filter((d) => d !== repoDigest);
   if (!img.digests.includes(repoDigest)) img.digests.push(repoDigest);
   return true;
 }

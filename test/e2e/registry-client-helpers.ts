@@ -1,10 +1,15 @@
 // Real peers for the registry-client tests and bench: CNCF Distribution (Debian's docker-registry) on 127.0.0.1,
 // with or without htpasswd auth, and podman with a private store.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
+
+const repoDir = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** A test user and its bcrypt hash (cost 5), made once with libxcrypt: no htpasswd binary needed. */
 export const TEST_USER = "hoist";
@@ -106,4 +111,97 @@ export function podman(dir: string, ...args: string[]): string {
 
 export function skopeo(...args: string[]): string {
   return execFileSync("skopeo", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export interface LayoutImage {
+  architecture: string;
+  variant?: string;
+  /** The layer as an uncompressed tar. */
+  tar: Buffer;
+}
+
+/** An OCI layout whose index.json holds one multi-platform index (tag `ref`) of single-layer images. */
+export function writeMultiPlatformLayout(
+  dir: string,
+  ref: string,
+  images: LayoutImage[],
+): { index: string; configs: string[] } {
+  const blobs = join(dir, "blobs", "sha256");
+  mkdirSync(blobs, { recursive: true });
+  const put = (b: Buffer): { digest: string; size: number } => {
+    const digest = `sha256:${createHash("sha256").update(b).digest("hex")}`;
+    writeFileSync(join(blobs, digest.slice(7)), b);
+    return { digest, size: b.length };
+  };
+  const configs: string[] = [];
+  const manifests = images.map((img) => {
+    const gz = gzipSync(img.tar);
+    const layer = put(gz);
+    const diffId = `sha256:${createHash("sha256").update(img.tar).digest("hex")}`;
+    const config = put(
+      Buffer.from(
+        JSON.stringify({
+          architecture: img.architecture,
+          os: "linux",
+          ...(img.variant ? { variant: img.variant } : {}),
+          config: { Env: [`ARCH=${img.architecture}${img.variant ?? ""}`] },
+          rootfs: { type: "layers", diff_ids: [diffId] },
+        }),
+      ),
+    );
+    configs.push(config.digest);
+    const m = put(
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          config: { mediaType: "application/vnd.oci.image.config.v1+json", ...config },
+          layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", ...layer }],
+        }),
+      ),
+    );
+    return {
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      ...m,
+      platform: { os: "linux", architecture: img.architecture, ...(img.variant ? { variant: img.variant } : {}) },
+    };
+  });
+  const index = put(
+    Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests })),
+  );
+  writeFileSync(join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
+  writeFileSync(
+    join(dir, "index.json"),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: "application/vnd.oci.image.index.v1+json",
+          ...index,
+          annotations: { "org.opencontainers.image.ref.name": ref },
+        },
+      ],
+    }),
+  );
+  return { index: index.digest, configs };
+}
+
+/** Run hoist without blocking this process (the tests' proxies and fakes live in it). */
+export function hoistIn(
+  root: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(join(repoDir, "bin/hoist"), ["--root", root, ...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, ...options.env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.stdin?.end(options.input ?? "");
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

@@ -2,7 +2,19 @@
 import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import { IDX, MAN, OCT, digestOf, http, makeImage, pushBlob, pushManifest, random, rawRequest, startRegistry } from "./helpers.ts";
+import {
+  IDX,
+  MAN,
+  OCT,
+  digestOf,
+  http,
+  makeImage,
+  pushBlob,
+  pushManifest,
+  random,
+  rawRequest,
+  startRegistry,
+} from "./helpers.ts";
 import type { TestRegistry } from "./helpers.ts";
 
 let reg: TestRegistry;
@@ -20,7 +32,19 @@ async function storageEntries(): Promise<string[]> {
 }
 
 test("invalid repository names give 400 NAME_INVALID and touch nothing", async () => {
-  const names = ["Upper/case", "a/../b", "..", "a//b", "-lead", "trail-", "a_", `${"a".repeat(256)}`, "a/./b", "a%2fb", "a b"];
+  const names = [
+    "Upper/case",
+    "a/../b",
+    "..",
+    "a//b",
+    "-lead",
+    "trail-",
+    "a_",
+    `${"a".repeat(256)}`,
+    "a/./b",
+    "a%2fb",
+    "a b",
+  ];
   for (const n of names) {
     for (const [method, suffix] of [
       ["GET", "tags/list"],
@@ -62,7 +86,16 @@ test("invalid tags give TAG_INVALID: 400 on PUT and DELETE, 404 on GET and HEAD 
 
 test("invalid digests give 400 DIGEST_INVALID: uppercase, wrong length, unknown algorithm, traversal", async () => {
   const hex = digestOf("x").slice(7);
-  const bad = [`sha256:${hex.toUpperCase()}`, `sha256:${hex}00`, `sha256:${hex.slice(2)}`, `md5:${hex.slice(0, 32)}`, `sha384:${hex}`, "sha256:..", "sha256", `SHA256:${hex}`];
+  const bad = [
+    `sha256:${hex.toUpperCase()}`,
+    `sha256:${hex}00`,
+    `sha256:${hex.slice(2)}`,
+    `md5:${hex.slice(0, 32)}`,
+    `sha384:${hex}`,
+    "sha256:..",
+    "sha256",
+    `SHA256:${hex}`,
+  ];
   for (const d of bad) {
     for (const [method, path] of [
       ["GET", `/v2/digests/check/blobs/${d}`],
@@ -96,13 +129,19 @@ test("a manifest larger than the limit gives 413, whether declared or streamed",
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let i = 0; i < 10; i++) yield Buffer.alloc(10_000, 0x20);
   }
-  const s = await rawRequest(reg.url, "PUT", "/v2/limits/m/manifests/big", { headers: { "Content-Type": MAN, "Transfer-Encoding": "chunked" }, body: chunks() });
+  const s = await rawRequest(reg.url, "PUT", "/v2/limits/m/manifests/big", {
+    headers: { "Content-Type": MAN, "Transfer-Encoding": "chunked" },
+    body: chunks(),
+  });
   assert.equal(s.status, 413);
 });
 
 test("a blob larger than the limit gives 413: monolithic, PATCH by Content-Length, chunked stream; the session survives", async () => {
   const data = random(70_000);
-  const mono = await http(reg.url, "POST", `/v2/limits/b/blobs/uploads/?digest=${digestOf(data)}`, { headers: { "Content-Type": OCT }, body: data });
+  const mono = await http(reg.url, "POST", `/v2/limits/b/blobs/uploads/?digest=${digestOf(data)}`, {
+    headers: { "Content-Type": OCT },
+    body: data,
+  });
   assert.equal(mono.status, 413);
   const loc = (await http(reg.url, "POST", "/v2/limits/b/blobs/uploads/")).headers.get("location") as string;
   assert.equal((await http(reg.url, "PATCH", loc, { body: data })).status, 413);
@@ -119,7 +158,8 @@ test("a blob larger than the limit gives 413: monolithic, PATCH by Content-Lengt
 
 test("n on tags and catalog is clamped: huge n gives the maximum page with a Link, negative gives nothing", async () => {
   const img = await makeImage(reg.url, "paging/repo");
-  for (let i = 0; i < 8; i++) assert.equal((await pushManifest(reg.url, "paging/repo", `t${i}`, img.manifest)).status, 201);
+  for (let i = 0; i < 8; i++)
+    assert.equal((await pushManifest(reg.url, "paging/repo", `t${i}`, img.manifest)).status, 201);
   const big = await http(reg.url, "GET", "/v2/paging/repo/tags/list?n=100000");
   assert.equal((big.json() as { tags: string[] }).tags.length, 5);
   assert.equal(big.headers.get("link"), '</v2/paging/repo/tags/list?n=5&last=t4>; rel="next"');
@@ -133,7 +173,8 @@ test("n on tags and catalog is clamped: huge n gives the maximum page with a Lin
   const next = await http(reg.url, "GET", "/v2/paging/repo/tags/list?n=5&last=t4");
   assert.deepEqual((next.json() as { tags: string[] }).tags, ["t5", "t6", "t7"]);
   assert.equal(next.headers.get("link"), null);
-  for (let i = 0; i < 6; i++) await makeImage(reg.url, `paging/r${i}`).then((m) => pushManifest(reg.url, `paging/r${i}`, "x", m.manifest));
+  for (let i = 0; i < 6; i++)
+    await makeImage(reg.url, `paging/r${i}`).then((m) => pushManifest(reg.url, `paging/r${i}`, "x", m.manifest));
   const cat = await http(reg.url, "GET", "/v2/_catalog?n=99999");
   assert.equal((cat.json() as { repositories: string[] }).repositories.length, 5);
   assert.match(cat.headers.get("link") ?? "", /^<\/v2\/_catalog\?n=5&last=.+>; rel="next"$/);
@@ -144,7 +185,13 @@ test("manifest checks: Content-Type must agree with mediaType, JSON and schema m
   const mismatch = await pushManifest(reg.url, "check/m", "a", img.manifest, IDX);
   assert.equal(mismatch.status, 400);
   assert.equal(code(mismatch.body), "MANIFEST_INVALID");
-  for (const body of ["not json", "[]", JSON.stringify({ schemaVersion: 1, name: "x", fsLayers: [] }), JSON.stringify({ schemaVersion: 2, mediaType: MAN, config: { digest: "sha256:xyz" }, layers: [] }), JSON.stringify({ schemaVersion: 2, mediaType: "text/plain" })]) {
+  for (const body of [
+    "not json",
+    "[]",
+    JSON.stringify({ schemaVersion: 1, name: "x", fsLayers: [] }),
+    JSON.stringify({ schemaVersion: 2, mediaType: MAN, config: { digest: "sha256:xyz" }, layers: [] }),
+    JSON.stringify({ schemaVersion: 2, mediaType: "text/plain" }),
+  ]) {
     const r = await pushManifest(reg.url, "check/m", "a", body, "application/json");
     assert.equal(r.status, 400, body);
     assert.equal(code(r.body), "MANIFEST_INVALID", body);
@@ -170,9 +217,20 @@ test("Docker schema2 manifests and manifest lists are accepted and served with t
   const list = JSON.stringify({
     schemaVersion: 2,
     mediaType: "application/vnd.docker.distribution.manifest.list.v2+json",
-    manifests: [{ mediaType: "application/vnd.docker.distribution.manifest.v2+json", size: m.length, digest: digestOf(m), platform: { architecture: "amd64", os: "linux" } }],
+    manifests: [
+      {
+        mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+        size: m.length,
+        digest: digestOf(m),
+        platform: { architecture: "amd64", os: "linux" },
+      },
+    ],
   });
-  assert.equal((await pushManifest(reg.url, name, "list", list, "application/vnd.docker.distribution.manifest.list.v2+json")).status, 201);
+  assert.equal(
+    (await pushManifest(reg.url, name, "list", list, "application/vnd.docker.distribution.manifest.list.v2+json"))
+      .status,
+    201,
+  );
   const g1 = await http(reg.url, "GET", `/v2/${name}/manifests/v1`);
   assert.equal(g1.headers.get("content-type"), "application/vnd.docker.distribution.manifest.v2+json");
   assert.equal(g1.headers.get("docker-distribution-api-version"), "registry/2.0");
@@ -204,4 +262,24 @@ test("deletes can be disabled: 405 UNSUPPORTED", async () => {
   } finally {
     await ro.close();
   }
+});
+
+test("a body where none is expected is bounded: a large one is not read, the connection closes", async () => {
+  async function* endless(): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < 10_000; i++) {
+      yield Buffer.alloc(64 << 10);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  const started = Date.now();
+  const r = await rawRequest(reg.url, "GET", "/v2/", {
+    headers: { "Transfer-Encoding": "chunked" },
+    body: endless(),
+  }).catch(() => ({ status: 0, headers: {} as Record<string, string | undefined> }));
+  assert.ok(r.status === 200 || r.status === 0);
+  if (r.status === 200) assert.equal(r.headers.connection, "close");
+  assert.ok(Date.now() - started < 10_000, "the server did not read 640 MB");
+  const small = await rawRequest(reg.url, "GET", "/v2/", { body: Buffer.alloc(100, 0x78) });
+  assert.equal(small.status, 200);
+  assert.notEqual(small.headers.connection, "close", "a small body is read and the connection kept");
 });

@@ -20,7 +20,10 @@ const mids = [random(256 << 10), random(256 << 10)];
 async function upload(name: string, data: Buffer, way: number): Promise<string> {
   const d = digestOf(data);
   if (way === 0) {
-    const r = await http(reg.url, "POST", `/v2/${name}/blobs/uploads/?digest=${d}`, { headers: { "Content-Type": OCT }, body: data });
+    const r = await http(reg.url, "POST", `/v2/${name}/blobs/uploads/?digest=${d}`, {
+      headers: { "Content-Type": OCT },
+      body: data,
+    });
     assert.equal(r.status, 201);
     return d;
   }
@@ -33,7 +36,10 @@ async function upload(name: string, data: Buffer, way: number): Promise<string> 
     const size = Math.ceil(data.length / 3);
     for (let s = 0; s < data.length; s += size) {
       const chunk = data.subarray(s, s + size);
-      const r = await http(reg.url, "PATCH", loc, { headers: { "Content-Range": `${s}-${s + chunk.length - 1}` }, body: chunk });
+      const r = await http(reg.url, "PATCH", loc, {
+        headers: { "Content-Range": `${s}-${s + chunk.length - 1}` },
+        body: chunk,
+      });
       assert.equal(r.status, 202);
       loc = r.headers.get("location") as string;
     }
@@ -47,16 +53,25 @@ async function client(i: number): Promise<{ name: string; tag: string; digest: s
   const name = `load/client${i % 5}`;
   const layers = [base, mids[i % 2] as Buffer, random(32 << 10)];
   const digests = await Promise.all(layers.map((l, j) => upload(name, l, (i + j) % 3)));
-  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: digests }, client: i }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: digests }, client: i }),
+  );
   const cd = await upload(name, config, i % 3);
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: MAN,
     config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: cd, size: config.length },
-    layers: layers.map((l, j) => ({ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: digests[j], size: l.length })),
+    layers: layers.map((l, j) => ({
+      mediaType: "application/vnd.oci.image.layer.v1.tar",
+      digest: digests[j],
+      size: l.length,
+    })),
   });
   const tag = `v${i}`;
-  const r = await http(reg.url, "PUT", `/v2/${name}/manifests/${tag}`, { headers: { "Content-Type": MAN }, body: manifest });
+  const r = await http(reg.url, "PUT", `/v2/${name}/manifests/${tag}`, {
+    headers: { "Content-Type": MAN },
+    body: manifest,
+  });
   assert.equal(r.status, 201, r.text());
   return { name, tag, digest: digestOf(manifest) };
 }

@@ -70,10 +70,16 @@ test("A2.10-15 chunked upload: out-of-order chunks get 416, the session survives
 
   const post = await http(reg.url, "POST", `/v2/${name}/blobs/uploads/`, { headers: { "Content-Length": "0" } });
   const L = post.headers.get("location") as string;
-  const p1 = await http(reg.url, "PATCH", L, { headers: { "Content-Type": OCT, "Content-Range": "0-21" }, body: chunk1 });
+  const p1 = await http(reg.url, "PATCH", L, {
+    headers: { "Content-Type": OCT, "Content-Range": "0-21" },
+    body: chunk1,
+  });
   assert.equal(p1.status, 202);
   assert.equal(p1.headers.get("range"), "0-21");
-  const again = await http(reg.url, "PATCH", L, { headers: { "Content-Type": OCT, "Content-Range": "0-21" }, body: chunk1 });
+  const again = await http(reg.url, "PATCH", L, {
+    headers: { "Content-Type": OCT, "Content-Range": "0-21" },
+    body: chunk1,
+  });
   assert.equal(again.status, 416);
 
   const status = await http(reg.url, "GET", L);
@@ -134,7 +140,11 @@ test("A2.20-22 manifests: PUT under test0..test3, the empty-layer manifest (no m
   assert.equal(empty.status, 201);
   assert.ok(empty.headers.get("location"));
   const got = await http(reg.url, "GET", `/v2/${name}/manifests/emptylayer`);
-  assert.equal(got.headers.get("content-type"), MAN, "a manifest without mediaType is served with the pushed Content-Type");
+  assert.equal(
+    got.headers.get("content-type"),
+    MAN,
+    "a manifest without mediaType is served with the pushed Content-Type",
+  );
   assert.deepEqual(got.body, emptyLayerManifest);
   const r = await http(reg.url, "GET", `/v2/${name}/manifests/${digestOf(manifest1)}`, { headers: { Accept: MAN } });
   assert.equal(r.status, 200);
@@ -143,7 +153,8 @@ test("A2.20-22 manifests: PUT under test0..test3, the empty-layer manifest (no m
 test("A2.23 teardown: delete manifests and blobs", async () => {
   for (const m of [manifest1, emptyLayerManifest])
     assert.equal((await http(reg.url, "DELETE", `/v2/${name}/manifests/${digestOf(m)}`)).status, 202);
-  for (const b of [config1, layer]) assert.equal((await http(reg.url, "DELETE", `/v2/${name}/blobs/${digestOf(b)}`)).status, 202);
+  for (const b of [config1, layer])
+    assert.equal((await http(reg.url, "DELETE", `/v2/${name}/blobs/${digestOf(b)}`)).status, 202);
   const tags = (await http(reg.url, "GET", `/v2/${name}/tags/list`)).json() as { tags: string[] };
   assert.deepEqual(tags.tags, [], "deleting a manifest removes its tags");
 });

@@ -1,7 +1,17 @@
 // CHECKLIST.md A3 (Content Discovery) and A4 (Content Management), against a running server.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { annotationKey, artifact, configBlob, desc, dummyDigest, emptyJson, imageManifest, index, layerBlob } from "./conformance-data.ts";
+import {
+  annotationKey,
+  artifact,
+  configBlob,
+  desc,
+  dummyDigest,
+  emptyJson,
+  imageManifest,
+  index,
+  layerBlob,
+} from "./conformance-data.ts";
 import { IDX, MAN, digestOf, http, pushBlob, pushManifest, random, startRegistry } from "./helpers.ts";
 import type { TestRegistry } from "./helpers.ts";
 
@@ -22,12 +32,28 @@ const bagel = "application/vnd.nhl.peanut.butter.bagel";
 const croissant = "application/vnd.nba.strawberry.jam.croissant";
 const aConfigBlob = Buffer.from("NHL Peanut Butter on my NHL bagel");
 const bConfigBlob = Buffer.from("NBA Strawberry Jam on my NBA croissant");
-const aConfig = artifact({ configType: bagel, config: aConfigBlob, layers: [emptyJson], subject: subject4, annotation: "test config a" });
+const aConfig = artifact({
+  configType: bagel,
+  config: aConfigBlob,
+  layers: [emptyJson],
+  subject: subject4,
+  annotation: "test config a",
+});
 const aLayer = artifact({ artifactType: bagel, layers: [blobA], subject: subject4, annotation: "test layer a" });
-const bConfig = artifact({ configType: croissant, config: bConfigBlob, layers: [emptyJson], subject: subject4, annotation: "test config b" });
+const bConfig = artifact({
+  configType: croissant,
+  config: bConfigBlob,
+  layers: [emptyJson],
+  subject: subject4,
+  annotation: "test config b",
+});
 const bLayer = artifact({ artifactType: croissant, layers: [blobB], subject: subject4, annotation: "test layer b" });
 const cLayer = artifact({ artifactType: croissant, layers: [blobB], subject: subject3 });
-const idx = index([desc(MAN, aConfig), desc(MAN, aLayer)], { artifactType: "application/vnd.food.stand", subject: subject4, annotation: "test index" });
+const idx = index([desc(MAN, aConfig), desc(MAN, aLayer)], {
+  artifactType: "application/vnd.food.stand",
+  subject: subject4,
+  annotation: "test index",
+});
 let tagCount = 0;
 
 before(async () => {
@@ -44,7 +70,8 @@ async function putBy(m: Buffer, type = MAN, ref = digestOf(m)): Promise<Headers>
 test("A3.1 setup: 8 tags, referrers with OCI-Subject (including a subject that does not exist yet)", async () => {
   await pushBlob(reg.url, name, config2);
   await pushBlob(reg.url, name, layer);
-  for (const tag of ["test0", "test1", "test2", "test3", "TEST0", "TEST1", "TEST2", "TEST3"]) await putBy(manifest2, MAN, tag);
+  for (const tag of ["test0", "test1", "test2", "test3", "TEST0", "TEST1", "TEST2", "TEST3"])
+    await putBy(manifest2, MAN, tag);
   await pushBlob(reg.url, name, emptyJson);
   await pushBlob(reg.url, name, blobA);
   await pushBlob(reg.url, name, aConfigBlob);
@@ -72,7 +99,9 @@ test("A3.2-4 tag list sorted bytewise, n pagination with exactly n, last exclude
   assert.equal(tags.length, half);
   assert.match(page.headers.get("link") ?? "", /rel="next"/);
   const last = tags[half - 1] as string;
-  const next = (await http(reg.url, "GET", `/v2/${name}/tags/list?n=${half}&last=${last}`)).json() as { tags: string[] };
+  const next = (await http(reg.url, "GET", `/v2/${name}/tags/list?n=${half}&last=${last}`)).json() as {
+    tags: string[];
+  };
   assert.ok(next.tags.length <= half);
   assert.ok(!next.tags.includes(last));
   assert.deepEqual(next.tags, all.tags.slice(half, half * 2));
@@ -89,7 +118,11 @@ test("A3.6 referrers of manifest[4]: exactly 5 with their annotations and artifa
   const r = await http(reg.url, "GET", `/v2/${name}/referrers/${subject4.digest}`);
   assert.equal(r.status, 200);
   assert.equal(r.headers.get("content-type"), IDX);
-  const body = r.json() as { schemaVersion: number; mediaType: string; manifests: { digest: string; artifactType?: string; annotations?: Record<string, string> }[] };
+  const body = r.json() as {
+    schemaVersion: number;
+    mediaType: string;
+    manifests: { digest: string; artifactType?: string; annotations?: Record<string, string> }[];
+  };
   assert.equal(body.schemaVersion, 2);
   assert.equal(body.mediaType, IDX);
   assert.equal(body.manifests.length, 5);
@@ -156,7 +189,8 @@ test("A4.1-4 delete the tag (202), the manifest (202), GET 404, tag list has T-1
 });
 
 test("A4.5-6 delete config[3] and the layer (202), then GET gives 404", async () => {
-  for (const b of [config3, layer]) assert.equal((await http(reg.url, "DELETE", `/v2/${name}/blobs/${digestOf(b)}`)).status, 202);
+  for (const b of [config3, layer])
+    assert.equal((await http(reg.url, "DELETE", `/v2/${name}/blobs/${digestOf(b)}`)).status, 202);
   assert.equal((await http(reg.url, "GET", `/v2/${name}/blobs/${digestOf(config3)}`)).status, 404);
   assert.equal((await http(reg.url, "DELETE", `/v2/${name}/blobs/${digestOf(config3)}`)).status, 404);
 });

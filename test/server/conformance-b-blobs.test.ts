@@ -133,7 +133,11 @@ for (const alg of ["sha256", "sha512"]) {
       const initial = await http(reg.url, "GET", loc);
       assert.equal(initial.status, 204);
       assert.match(initial.headers.get("range") ?? "", /^0-\d+$/, "Range starts with 0- even before any byte");
-      const chunks: [number, number][] = [[0, 1023], [1024, 2047], [2048, 3066]];
+      const chunks: [number, number][] = [
+        [0, 1023],
+        [1024, 2047],
+        [2048, 3066],
+      ];
       for (const [i, [s, e]] of chunks.entries()) {
         const wrong: [number, number] = i === chunks.length - 1 ? [0, 1023] : (chunks[i + 1] as [number, number]);
         const bad = await patch(loc, data.subarray(wrong[0], wrong[1] + 1), `${wrong[0]}-${wrong[1]}`);
@@ -155,7 +159,11 @@ for (const alg of ["sha256", "sha512"]) {
         assert.equal(ok.status, 202);
         loc = ok.headers.get("location") as string;
       }
-      if (!withPut) assert.equal((await http(reg.url, "PUT", withDigest(loc, d), { headers: { "Content-Length": "0" } })).status, 201);
+      if (!withPut)
+        assert.equal(
+          (await http(reg.url, "PUT", withDigest(loc, d), { headers: { "Content-Length": "0" } })).status,
+          201,
+        );
       await verifyAndDelete(repo1, data, d);
     });
   }
@@ -166,7 +174,9 @@ for (const alg of ["sha256", "sha512"]) {
     const loc = await post(repo1);
     const r = await patch(loc, data);
     assert.equal(r.status, 202);
-    const put = await http(reg.url, "PUT", withDigest(r.headers.get("location") as string, d), { headers: { "Content-Length": "0" } });
+    const put = await http(reg.url, "PUT", withDigest(r.headers.get("location") as string, d), {
+      headers: { "Content-Length": "0" },
+    });
     assert.equal(put.status, 201);
     assert.ok(put.headers.get("location"));
     await verifyAndDelete(repo1, data, d);
@@ -249,9 +259,18 @@ for (const alg of ["sha256", "sha512"]) {
       assert.equal(r.status, 400, what);
       assert.equal((r.json() as { errors: { code: string }[] }).errors[0]?.code, "DIGEST_INVALID", what);
     };
-    expect400(await http(reg.url, "POST", `/v2/${repo1}/blobs/uploads/?digest=${d}`, { headers: { "Content-Type": OCT }, body: badData }), "single POST");
+    expect400(
+      await http(reg.url, "POST", `/v2/${repo1}/blobs/uploads/?digest=${d}`, {
+        headers: { "Content-Type": OCT },
+        body: badData,
+      }),
+      "single POST",
+    );
     let loc = await post(repo1);
-    expect400(await http(reg.url, "PUT", withDigest(loc, d), { headers: { "Content-Type": OCT }, body: badData }), "post+put");
+    expect400(
+      await http(reg.url, "PUT", withDigest(loc, d), { headers: { "Content-Type": OCT }, body: badData }),
+      "post+put",
+    );
     const st = await http(reg.url, "GET", loc);
     assert.equal(st.status, 204, "the session is kept after a digest mismatch");
     const size = 256;
@@ -276,7 +295,12 @@ for (const alg of ["sha256", "sha512"]) {
     }
     const stream = await post(repo1);
     const sp = await patch(stream, badData);
-    expect400(await http(reg.url, "PUT", withDigest(sp.headers.get("location") as string, d), { headers: { "Content-Length": "0" } }), "stream");
+    expect400(
+      await http(reg.url, "PUT", withDigest(sp.headers.get("location") as string, d), {
+        headers: { "Content-Length": "0" },
+      }),
+      "stream",
+    );
     assert.equal((await http(reg.url, "HEAD", `/v2/${repo1}/blobs/${d}`)).status, 404, "nothing stored");
   });
 }

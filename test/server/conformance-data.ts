@@ -52,14 +52,20 @@ export function desc(mediaType: string, data: Buffer, extra: Record<string, unkn
   return { mediaType, digest: digestOf(data), size: data.length, ...extra };
 }
 
-export function imageManifest(config: Buffer, layer: Buffer, opts: { noMediaType?: boolean; noLayers?: boolean } = {}): Buffer {
+export function imageManifest(
+  config: Buffer,
+  layer: Buffer,
+  opts: { noMediaType?: boolean; noLayers?: boolean } = {},
+): Buffer {
   const doc: Record<string, unknown> = { schemaVersion: 2 };
   if (!opts.noMediaType) doc.mediaType = MAN;
   doc.config = desc("application/vnd.oci.image.config.v1+json", config, {
     data: config.toString("base64"),
     newUnspecifiedField: Buffer.from("hello world").toString("base64"),
   });
-  doc.layers = opts.noLayers ? [] : [desc("application/vnd.oci.image.layer.v1.tar+gzip", layer, { newUnspecifiedField: null })];
+  doc.layers = opts.noLayers
+    ? []
+    : [desc("application/vnd.oci.image.layer.v1.tar+gzip", layer, { newUnspecifiedField: null })];
   return tabs(doc);
 }
 
@@ -78,14 +84,19 @@ export function artifact(opts: {
     ? desc(opts.configType ?? "application/vnd.oci.image.config.v1+json", opts.config)
     : desc("application/vnd.oci.empty.v1+json", emptyJson);
   doc.layers = opts.layers.map((l) =>
-    l.equals(emptyJson) ? desc("application/vnd.oci.empty.v1+json", l) : desc(opts.layerType ?? "application/octet-stream", l),
+    l.equals(emptyJson)
+      ? desc("application/vnd.oci.empty.v1+json", l)
+      : desc(opts.layerType ?? "application/octet-stream", l),
   );
   if (opts.subject) doc.subject = opts.subject;
   if (opts.annotation !== undefined) doc.annotations = { [annotationKey]: opts.annotation };
   return tabs(doc);
 }
 
-export function index(manifests: Desc[], opts: { artifactType?: string; subject?: Desc; annotation?: string } = {}): Buffer {
+export function index(
+  manifests: Desc[],
+  opts: { artifactType?: string; subject?: Desc; annotation?: string } = {},
+): Buffer {
   const doc: Record<string, unknown> = { schemaVersion: 2, mediaType: IDX };
   if (opts.artifactType) doc.artifactType = opts.artifactType;
   doc.manifests = manifests;

@@ -30,7 +30,10 @@ test("kill -9 during a PATCH: after restart the session reports what it holds an
   const d = digestOf(data);
   let server = await spawnServer(root);
   const loc = (await http(server.url, "POST", "/v2/crash/test/blobs/uploads/")).headers.get("location") as string;
-  const first = await http(server.url, "PATCH", loc, { headers: { "Content-Range": `0-${(1 << 20) - 1}` }, body: data.subarray(0, 1 << 20) });
+  const first = await http(server.url, "PATCH", loc, {
+    headers: { "Content-Range": `0-${(1 << 20) - 1}` },
+    body: data.subarray(0, 1 << 20),
+  });
   assert.equal(first.status, 202);
   await stalledRequest(server.url, "PATCH", loc, data.subarray(1 << 20, (1 << 20) + 500_000), data.length - (1 << 20));
   server.proc.kill("SIGKILL");
@@ -44,7 +47,10 @@ test("kill -9 during a PATCH: after restart the session reports what it holds an
     assert.ok(m);
     const offset = Number(m[1]) + 1;
     assert.ok(offset >= 1 << 20 && offset <= (1 << 20) + 500_000, `offset ${offset}`);
-    const rest = await http(server.url, "PATCH", loc, { headers: { "Content-Range": `${offset}-${data.length - 1}` }, body: data.subarray(offset) });
+    const rest = await http(server.url, "PATCH", loc, {
+      headers: { "Content-Range": `${offset}-${data.length - 1}` },
+      body: data.subarray(offset),
+    });
     assert.equal(rest.status, 202);
     const put = await http(server.url, "PUT", `${loc}?digest=${d}`);
     assert.equal(put.status, 201, put.text());
@@ -61,7 +67,13 @@ test("kill -9 during a monolithic upload: the blob is absent (never half-written
   const data = random(2 << 20);
   const d = digestOf(data);
   let server = await spawnServer(root);
-  await stalledRequest(server.url, "POST", `/v2/crash/mono/blobs/uploads/?digest=${d}`, data.subarray(0, 1 << 20), data.length);
+  await stalledRequest(
+    server.url,
+    "POST",
+    `/v2/crash/mono/blobs/uploads/?digest=${d}`,
+    data.subarray(0, 1 << 20),
+    data.length,
+  );
   server.proc.kill("SIGKILL");
   await server.exited;
   assert.deepEqual(await corruptBlobs(root), []);
@@ -84,15 +96,27 @@ test("SIGTERM lets a request in flight finish before the server exits", async ()
   const d = digestOf(data);
   const u = new URL(server.url);
   const response = new Promise<number>((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, method: "POST", path: `/v2/graceful/x/blobs/uploads/?digest=${d}`, headers: { "Content-Length": String(data.length) } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        method: "POST",
+        path: `/v2/graceful/x/blobs/uploads/?digest=${d}`,
+        headers: { "Content-Length": String(data.length) },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on("error", reject);
-    req.write(data.subarray(0, 1000), () => {
-      server.proc.kill("SIGTERM");
-      setTimeout(() => req.end(data.subarray(1000)), 300);
-    });
+    // Let the server read the headers and start the upload before it is told to stop.
+    req.write(data.subarray(0, 1000), () =>
+      setTimeout(() => {
+        server.proc.kill("SIGTERM");
+        setTimeout(() => req.end(data.subarray(1000)), 300);
+      }, 300),
+    );
   });
   assert.equal(await response, 201);
   assert.equal(await server.exited, 0);

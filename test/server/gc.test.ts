@@ -48,10 +48,15 @@ test("unreferenced blobs past the grace period go; referenced and fresh ones sta
   assert.deepEqual(real.deletedBlobs.map((b) => b.digest).sort(), doomed);
   assert.ok(real.freedBytes > 0);
   assert.equal((await http(reg.url, "HEAD", `/v2/gc/gone/blobs/${orphan}`)).status, 404);
-  assert.equal((await http(reg.url, "HEAD", `/v2/gc/gone/blobs/${fresh}`)).status, 200, "the grace period protects fresh uploads");
+  assert.equal(
+    (await http(reg.url, "HEAD", `/v2/gc/gone/blobs/${fresh}`)).status,
+    200,
+    "the grace period protects fresh uploads",
+  );
   const m = await http(reg.url, "GET", `/v2/gc/kept/manifests/latest`);
   assert.equal(digestOf(m.body), kept.digest);
-  for (const d of [kept.config, ...kept.layers]) assert.equal((await http(reg.url, "HEAD", `/v2/gc/kept/blobs/${d}`)).status, 200);
+  for (const d of [kept.config, ...kept.layers])
+    assert.equal((await http(reg.url, "HEAD", `/v2/gc/kept/blobs/${d}`)).status, 200);
   assert.deepEqual(await corruptBlobs(reg.root), []);
 });
 
@@ -73,7 +78,13 @@ test("deleteUntagged keeps what tags reach: index children and referrers of kept
   const name = "gc/untagged";
   const child = await makeImage(reg.url, name);
   assert.equal((await pushManifest(reg.url, name, child.digest, child.manifest)).status, 201);
-  const idx = JSON.stringify({ schemaVersion: 2, mediaType: IDX, manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: child.digest, size: child.manifest.length }] });
+  const idx = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: IDX,
+    manifests: [
+      { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: child.digest, size: child.manifest.length },
+    ],
+  });
   assert.equal((await pushManifest(reg.url, name, "v1", idx, IDX)).status, 201);
   const sig = await makeImage(reg.url, name);
   const sigDoc = { ...JSON.parse(sig.manifest), subject: { mediaType: IDX, digest: digestOf(idx), size: idx.length } };
@@ -85,10 +96,18 @@ test("deleteUntagged keeps what tags reach: index children and referrers of kept
   for (const h of await readdir(join(reg.root, "repositories", name, "_manifests", "revisions", "sha256")))
     await age(`repositories/${name}/_manifests/revisions/sha256/${h}`);
   await ageAllBlobs();
-  const r = await collectGarbage(driver, { gracePeriodSeconds: 3600, uploadPurgeAgeSeconds: 86400, deleteUntagged: true });
-  assert.deepEqual(r.deletedManifests.map((m) => m.digest), [loose.digest]);
+  const r = await collectGarbage(driver, {
+    gracePeriodSeconds: 3600,
+    uploadPurgeAgeSeconds: 86400,
+    deleteUntagged: true,
+  });
+  assert.deepEqual(
+    r.deletedManifests.map((m) => m.digest),
+    [loose.digest],
+  );
   assert.equal((await http(reg.url, "GET", `/v2/${name}/manifests/${loose.digest}`)).status, 404);
-  for (const d of [child.digest, digestOf(idx), digestOf(sigBytes)]) assert.equal((await http(reg.url, "GET", `/v2/${name}/manifests/${d}`)).status, 200);
+  for (const d of [child.digest, digestOf(idx), digestOf(sigBytes)])
+    assert.equal((await http(reg.url, "GET", `/v2/${name}/manifests/${d}`)).status, 200);
   assert.ok(r.deletedBlobs.some((b) => b.digest === loose.layers[0]));
 });
 
@@ -109,6 +128,7 @@ test("garbage collection while pushes go on: every push succeeds and every image
   await collectGarbage(driver, { gracePeriodSeconds: 60, uploadPurgeAgeSeconds: 86400 });
   for (const [i, img] of images.entries()) {
     assert.equal(digestOf((await http(reg.url, "GET", `/v2/gc/live${i}/manifests/latest`)).body), img.digest);
-    for (const d of [img.config, ...img.layers]) assert.equal(digestOf((await http(reg.url, "GET", `/v2/gc/live${i}/blobs/${d}`)).body), d);
+    for (const d of [img.config, ...img.layers])
+      assert.equal(digestOf((await http(reg.url, "GET", `/v2/gc/live${i}/blobs/${d}`)).body), d);
   }
 });

@@ -75,7 +75,12 @@ export async function http(
 }
 
 /** Pushes a blob with POST then PUT ?digest=. */
-export async function pushBlob(base: string, name: string, data: Uint8Array | string, headers: Record<string, string> = {}): Promise<string> {
+export async function pushBlob(
+  base: string,
+  name: string,
+  data: Uint8Array | string,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const d = digestOf(data);
   const post = await http(base, "POST", `/v2/${name}/blobs/uploads/`, { headers });
   if (post.status !== 202) throw new Error(`POST ${post.status} ${post.text()}`);
@@ -97,7 +102,10 @@ export async function pushManifest(
   headers: Record<string, string> = {},
 ): Promise<Res> {
   const body = typeof manifest === "string" || manifest instanceof Uint8Array ? manifest : JSON.stringify(manifest);
-  return http(base, "PUT", `/v2/${name}/manifests/${ref}`, { headers: { ...headers, "Content-Type": contentType }, body });
+  return http(base, "PUT", `/v2/${name}/manifests/${ref}`, {
+    headers: { ...headers, "Content-Type": contentType },
+    body,
+  });
 }
 
 /** A small image: config + one layer pushed, manifest returned (not pushed). */
@@ -119,8 +127,16 @@ export async function makeImage(
   const manifest = JSON.stringify({
     schemaVersion: 2,
     mediaType: MAN,
-    config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: config, size: Buffer.byteLength(configBytes) },
-    layers: layers.map((l, i) => ({ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: layerDigests[i], size: l.length })),
+    config: {
+      mediaType: "application/vnd.oci.image.config.v1+json",
+      digest: config,
+      size: Buffer.byteLength(configBytes),
+    },
+    layers: layers.map((l, i) => ({
+      mediaType: "application/vnd.oci.image.layer.v1.tar",
+      digest: layerDigests[i],
+      size: l.length,
+    })),
   });
   return { manifest, digest: digestOf(manifest), config, layers: layerDigests };
 }

@@ -21,7 +21,9 @@ let htpasswd: string;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "hoist-interop-"));
-  image = await writeOciLayout(join(dir, "src"), "latest", [await busyboxTar()], { "org.opencontainers.image.description": "busybox made by the tests" });
+  image = await writeOciLayout(join(dir, "src"), "latest", [await busyboxTar()], {
+    "org.opencontainers.image.description": "busybox made by the tests",
+  });
   htpasswd = join(dir, "htpasswd");
   await writeFile(htpasswd, `alice:${bcryptHash("alice-pw", Buffer.alloc(16, 3), 5)}\n`);
 });
@@ -60,23 +62,42 @@ describe("skopeo", { skip: haveSkopeo ? false : "skopeo is not installed" }, () 
 
   test("skopeo copy oci: → registry → oci: round-trips the image byte for byte", async () => {
     const host = reg.url.slice("http://".length);
-    await skopeo("copy", "--dest-tls-verify=false", `oci:${image.dir}:latest`, `docker://${host}/skopeo/busybox:latest`);
+    await skopeo(
+      "copy",
+      "--dest-tls-verify=false",
+      `oci:${image.dir}:latest`,
+      `docker://${host}/skopeo/busybox:latest`,
+    );
     const got = await http(reg.url, "HEAD", "/v2/skopeo/busybox/manifests/latest");
     assert.equal(got.headers.get("docker-content-digest"), image.manifestDigest);
     await verifyAllBlobs(reg, "skopeo/busybox", "latest");
     const out = join(dir, "skopeo-out");
     await skopeo("copy", "--src-tls-verify=false", `docker://${host}/skopeo/busybox:latest`, `oci:${out}:latest`);
     const files = await readdir(join(out, "blobs", "sha256"));
-    for (const f of files) assert.deepEqual(await readFile(join(out, "blobs", "sha256", f)), await readFile(join(image.dir, "blobs", "sha256", f)));
-    const inspect = JSON.parse(await skopeo("inspect", "--tls-verify=false", `docker://${host}/skopeo/busybox:latest`)) as { Digest: string; Labels: Record<string, string> };
+    for (const f of files)
+      assert.deepEqual(
+        await readFile(join(out, "blobs", "sha256", f)),
+        await readFile(join(image.dir, "blobs", "sha256", f)),
+      );
+    const inspect = JSON.parse(
+      await skopeo("inspect", "--tls-verify=false", `docker://${host}/skopeo/busybox:latest`),
+    ) as { Digest: string; Labels: Record<string, string> };
     assert.equal(inspect.Digest, image.manifestDigest);
-    const tags = JSON.parse(await skopeo("list-tags", "--tls-verify=false", `docker://${host}/skopeo/busybox`)) as { Tags: string[] };
+    const tags = JSON.parse(await skopeo("list-tags", "--tls-verify=false", `docker://${host}/skopeo/busybox`)) as {
+      Tags: string[];
+    };
     assert.deepEqual(tags.Tags, ["latest"]);
   });
 
   test("skopeo copy between repositories of the registry mounts the blobs", async () => {
     const host = reg.url.slice("http://".length);
-    await skopeo("copy", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${host}/skopeo/busybox:latest`, `docker://${host}/skopeo/copy:v2`);
+    await skopeo(
+      "copy",
+      "--src-tls-verify=false",
+      "--dest-tls-verify=false",
+      `docker://${host}/skopeo/busybox:latest`,
+      `docker://${host}/skopeo/copy:v2`,
+    );
     await verifyAllBlobs(reg, "skopeo/copy", "v2");
   });
 });
@@ -87,7 +108,12 @@ describe("podman", { skip: havePodman ? false : "podman is not installed" }, () 
     const root = join(dir, "podman-open");
     try {
       const host = reg.url.slice("http://".length);
-      await skopeo("copy", "--dest-tls-verify=false", `oci:${image.dir}:latest`, `docker://${host}/library/busybox:latest`);
+      await skopeo(
+        "copy",
+        "--dest-tls-verify=false",
+        `oci:${image.dir}:latest`,
+        `docker://${host}/library/busybox:latest`,
+      );
       await podman(root, "pull", "--tls-verify=false", `${host}/library/busybox:latest`);
       await podman(root, "tag", `${host}/library/busybox:latest`, `${host}/team/pushed:1.0`);
       await podman(root, "push", "--tls-verify=false", `${host}/team/pushed:1.0`);
@@ -110,12 +136,27 @@ describe("podman", { skip: havePodman ? false : "podman is not installed" }, () 
       const root = join(dir, `podman-${type}`);
       try {
         const host = reg.url.slice("http://".length);
-        await skopeo("copy", "--dest-tls-verify=false", "--dest-creds", "alice:alice-pw", `oci:${image.dir}:latest`, `docker://${host}/private/busybox:latest`);
-        await assert.rejects(podman(root, "pull", "--tls-verify=false", `${host}/private/busybox:latest`), "anonymous pull of a private repository fails");
-        await assert.rejects(podman(root, "pull", "--tls-verify=false", "--creds", "alice:wrong", `${host}/private/busybox:latest`));
+        await skopeo(
+          "copy",
+          "--dest-tls-verify=false",
+          "--dest-creds",
+          "alice:alice-pw",
+          `oci:${image.dir}:latest`,
+          `docker://${host}/private/busybox:latest`,
+        );
+        await assert.rejects(
+          podman(root, "pull", "--tls-verify=false", `${host}/private/busybox:latest`),
+          "anonymous pull of a private repository fails",
+        );
+        await assert.rejects(
+          podman(root, "pull", "--tls-verify=false", "--creds", "alice:wrong", `${host}/private/busybox:latest`),
+        );
         await podman(root, "pull", "--tls-verify=false", "--creds", "alice:alice-pw", `${host}/private/busybox:latest`);
         await podman(root, "tag", `${host}/private/busybox:latest`, `${host}/public/busybox:latest`);
-        await assert.rejects(podman(root, "push", "--tls-verify=false", `${host}/public/busybox:latest`), "anonymous push fails");
+        await assert.rejects(
+          podman(root, "push", "--tls-verify=false", `${host}/public/busybox:latest`),
+          "anonymous push fails",
+        );
         await podman(root, "push", "--tls-verify=false", "--creds", "alice:alice-pw", `${host}/public/busybox:latest`);
         await podman(root, "rmi", "-a", "-f");
         await podman(root, "pull", "--tls-verify=false", `${host}/public/busybox:latest`);

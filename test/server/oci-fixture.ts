@@ -46,14 +46,23 @@ export interface LayoutImage {
 }
 
 /** Writes an OCI layout at `dir` with tag `tag`: one gzip'd layer per tar, a linux/amd64 config with labels. */
-export async function writeOciLayout(dir: string, tag: string, tars: Buffer[], labels: Record<string, string> = {}): Promise<LayoutImage> {
+export async function writeOciLayout(
+  dir: string,
+  tag: string,
+  tars: Buffer[],
+  labels: Record<string, string> = {},
+): Promise<LayoutImage> {
   await mkdir(join(dir, "blobs", "sha256"), { recursive: true });
   await writeFile(join(dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
   const layers: { mediaType: string; digest: string; size: number }[] = [];
   const diffIds: string[] = [];
   for (const tar of tars) {
     const gz = gzipSync(tar, { level: 1 });
-    layers.push({ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: await writeBlob(dir, gz), size: gz.length });
+    layers.push({
+      mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+      digest: await writeBlob(dir, gz),
+      size: gz.length,
+    });
     diffIds.push(sha(tar));
   }
   const config = Buffer.from(
@@ -69,7 +78,11 @@ export async function writeOciLayout(dir: string, tag: string, tars: Buffer[], l
     JSON.stringify({
       schemaVersion: 2,
       mediaType: "application/vnd.oci.image.manifest.v1+json",
-      config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: await writeBlob(dir, config), size: config.length },
+      config: {
+        mediaType: "application/vnd.oci.image.config.v1+json",
+        digest: await writeBlob(dir, config),
+        size: config.length,
+      },
       layers,
     }),
   );
@@ -78,7 +91,14 @@ export async function writeOciLayout(dir: string, tag: string, tars: Buffer[], l
     join(dir, "index.json"),
     JSON.stringify({
       schemaVersion: 2,
-      manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: manifestDigest, size: manifest.length, annotations: { "org.opencontainers.image.ref.name": tag } }],
+      manifests: [
+        {
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          digest: manifestDigest,
+          size: manifest.length,
+          annotations: { "org.opencontainers.image.ref.name": tag },
+        },
+      ],
     }),
   );
   return { dir, manifestDigest, layerDigests: layers.map((l) => l.digest) };
@@ -86,7 +106,10 @@ export async function writeOciLayout(dir: string, tag: string, tars: Buffer[], l
 
 /** The busybox rootfs tarball scripts/busybox-rootfs makes (from Debian's busybox-static). */
 export async function busyboxTar(): Promise<Buffer> {
-  const path = execFileSync("scripts/busybox-rootfs", { encoding: "utf8", cwd: new URL("../..", import.meta.url).pathname }).trim();
+  const path = execFileSync("scripts/busybox-rootfs", {
+    encoding: "utf8",
+    cwd: new URL("../..", import.meta.url).pathname,
+  }).trim();
   return readFile(path);
 }
 

@@ -6,7 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { after, before, test } from "node:test";
-import { RegistryServer, applyConfig, defaultConfig, jsonLogger, openRegistry, readConfigFile } from "../../src/server/index.ts";
+import {
+  RegistryServer,
+  applyConfig,
+  defaultConfig,
+  jsonLogger,
+  openRegistry,
+  readConfigFile,
+} from "../../src/server/index.ts";
 import { http, makeImage, pushManifest, startRegistry } from "./helpers.ts";
 import { hasBinary } from "./oci-fixture.ts";
 
@@ -31,7 +38,12 @@ test("every request is logged as one JSON line with method, path, status, size, 
   const lines: string[] = [];
   const out = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      lines.push(...chunk.toString().split("\n").filter((l) => l !== ""));
+      lines.push(
+        ...chunk
+          .toString()
+          .split("\n")
+          .filter((l) => l !== ""),
+      );
       cb();
     },
   });
@@ -57,31 +69,61 @@ test("every request is logged as one JSON line with method, path, status, size, 
   assert.equal(entries[1]?.status, 404);
 });
 
-test("TLS: the server speaks HTTPS with the configured certificate", { skip: hasBinary("openssl") ? false : "openssl is not installed" }, async () => {
-  const cert = join(dir, "cert.pem");
-  const key = join(dir, "key.pem");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
-  const config = applyConfig({ ...defaultConfig(join(dir, "tls-root")), fsync: false }, { tls: { cert, key } });
-  const { registry } = openRegistry(config);
-  const { readFileSync } = await import("node:fs");
-  const server = new RegistryServer({ registry, tls: { cert: readFileSync(cert), key: readFileSync(key) }, accessLog: false });
-  await server.listen(0);
-  try {
-    assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
-    const { request } = await import("node:https");
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/v2/`, { ca: readFileSync(cert) }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on("error", reject);
-      req.end();
+test(
+  "TLS: the server speaks HTTPS with the configured certificate",
+  { skip: hasBinary("openssl") ? false : "openssl is not installed" },
+  async () => {
+    const cert = join(dir, "cert.pem");
+    const key = join(dir, "key.pem");
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
+    const config = applyConfig({ ...defaultConfig(join(dir, "tls-root")), fsync: false }, { tls: { cert, key } });
+    const { registry } = openRegistry(config);
+    const { readFileSync } = await import("node:fs");
+    const server = new RegistryServer({
+      registry,
+      tls: { cert: readFileSync(cert), key: readFileSync(key) },
+      accessLog: false,
     });
-    assert.equal(status, 200);
-  } finally {
-    await server.close();
-  }
-});
+    await server.listen(0);
+    try {
+      assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      const { request } = await import("node:https");
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(`${server.url}/v2/`, { ca: readFileSync(cert) }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on("error", reject);
+        req.end();
+      });
+      assert.equal(status, 200);
+    } finally {
+      await server.close();
+    }
+  },
+);
 
 test("config files: YAML and JSON, with sizes, durations and rules; unknown keys are refused", async () => {
   const yaml = join(dir, "registry.yaml");
@@ -123,7 +165,10 @@ log:
   assert.throws(() => applyConfig(defaultConfig("/x"), readConfigFile(json)), /unknown key limitz/);
   assert.throws(() => applyConfig(defaultConfig("/x"), { auth: { type: "kerberos" } }), /auth.type/);
   assert.throws(() => applyConfig(defaultConfig("/x"), { limits: { maxBlobSize: "lots" } }), /invalid size/);
-  assert.throws(() => openRegistry(applyConfig(defaultConfig("/x"), { auth: { type: "htpasswd" } })), /needs auth.htpasswd/);
+  assert.throws(
+    () => openRegistry(applyConfig(defaultConfig("/x"), { auth: { type: "htpasswd" } })),
+    /needs auth.htpasswd/,
+  );
 
   const reg = await startRegistry({ auth: { access: [{ repository: "mirror/*", pull: ["*"], push: [] }] } });
   try {
@@ -154,7 +199,11 @@ test("/v1/search: Docker Hub's JSON shape, description from the image label, pag
       ["tools/beta", "Beta tool"],
       ["other/gamma", ""],
     ] as const) {
-      const img = await makeImage(reg.url, name, desc ? { labels: { "org.opencontainers.image.description": desc } } : {});
+      const img = await makeImage(
+        reg.url,
+        name,
+        desc ? { labels: { "org.opencontainers.image.description": desc } } : {},
+      );
       assert.equal((await pushManifest(reg.url, name, "latest", img.manifest)).status, 201);
     }
     const r = await http(reg.url, "GET", "/v1/search?q=tools&n=1&page=2");
@@ -165,10 +214,17 @@ test("/v1/search: Docker Hub's JSON shape, description from the image label, pag
       page_size: 1,
       page: 2,
       query: "tools",
-      results: [{ name: "tools/beta", description: "Beta tool", star_count: 0, is_official: false, is_automated: false }],
+      results: [
+        { name: "tools/beta", description: "Beta tool", star_count: 0, is_official: false, is_automated: false },
+      ],
     });
-    const all = (await http(reg.url, "GET", "/v1/search?q=")).json() as { results: { name: string; description: string }[] };
-    assert.deepEqual(all.results.map((x) => x.name), ["other/gamma", "tools/alpha", "tools/beta"]);
+    const all = (await http(reg.url, "GET", "/v1/search?q=")).json() as {
+      results: { name: string; description: string }[];
+    };
+    assert.deepEqual(
+      all.results.map((x) => x.name),
+      ["other/gamma", "tools/alpha", "tools/beta"],
+    );
     assert.equal(all.results[1]?.description, "Alpha tool");
   } finally {
     await reg.close();

@@ -1,6 +1,7 @@
 // hoist image prune
 import { parseImageConfig } from "../../oci/index.ts";
 import { pruneFilter, pruneImages, type ImageRecord, type PruneResult } from "../../store/index.ts";
+import { imagesInUse, readContainers } from "../../store/containers.ts";
 import type { CommandModule, Context } from "../command.ts";
 import { parseUntil } from "../filters.ts";
 import { familiar } from "../names.ts";
@@ -40,7 +41,9 @@ export async function pruneWithFilters(ctx: Context, all: boolean, rawFilters: s
   const labelsOf = (img: ImageRecord): Record<string, string> =>
     (parseImageConfig(store.readBlob(img.id)).config?.Labels as Record<string, string> | undefined) ?? {};
   const filter = pruneFilter(parsePruneFilters(rawFilters), labelsOf, (v) => parseUntil(v));
-  return store.update((state) => pruneImages(store.paths, state, { all, filter }));
+  return store.update((state) =>
+    pruneImages(store.paths, state, { all, filter, inUse: new Set(imagesInUse(readContainers(store.paths)).keys()) }),
+  );
 }
 
 export function printPruned(ctx: Context, r: PruneResult, heading = true): void {

@@ -23,14 +23,22 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   const store = openStore(ctx);
   const state = store.state();
   const type = flags.string("type") ?? (ctx.command === "image inspect" ? "image" : "");
-  if (type && type !== "image") throw new HoistError("INVALID_ARGUMENT", `"${type}" is not a valid value for --type`);
+  if (type && type !== "image" && type !== "container")
+    throw new HoistError("INVALID_ARGUMENT", `"${type}" is not a valid value for --type`);
+  const containers = type === "image" ? undefined : await import("./container-inspect.ts");
   const found: unknown[] = [];
   let failed = false;
   for (const arg of args) {
     try {
-      const img = findImage(state, arg);
+      // docker's order: a container of that name or ID first, then an image.
+      const container = containers && (await containers.inspectByRef(ctx, arg, flags.bool("size")));
+      if (container) {
+        found.push(container);
+        continue;
+      }
+      const img = type === "container" ? undefined : findImage(state, arg);
       if (!img) {
-        ctx.io.err(`Error: No such ${type === "image" ? "image" : "object"}: ${arg}\n`);
+        ctx.io.err(`Error: No such ${type || "object"}: ${arg}\n`);
         failed = true;
         continue;
       }

@@ -13,9 +13,22 @@ export const spec: CommandModule["spec"] = {
   flags: [
     { name: "username", short: "u", type: "string", description: "Username" },
     { name: "password", short: "p", type: "string", description: "Password or Personal Access Token (PAT)" },
-    { name: "password-stdin", type: "bool", description: "Take the Password or Personal Access Token (PAT) from stdin" },
-    { name: "tls-verify", type: "bool", default: true, description: "Require HTTPS and verify certificates when contacting registries" },
-    { name: "authfile", type: "string", description: "Path of the authentication file (default: docker's config.json; env REGISTRY_AUTH_FILE)" },
+    {
+      name: "password-stdin",
+      type: "bool",
+      description: "Take the Password or Personal Access Token (PAT) from stdin",
+    },
+    {
+      name: "tls-verify",
+      type: "bool",
+      default: true,
+      description: "Require HTTPS and verify certificates when contacting registries",
+    },
+    {
+      name: "authfile",
+      type: "string",
+      description: "Path of the authentication file (default: docker's config.json; env REGISTRY_AUTH_FILE)",
+    },
   ],
   args: { max: 1 },
 };
@@ -46,14 +59,16 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
       return;
     }
     const stdin = ctx.io.stdin as NodeJS.ReadStream;
-    if (!stdin.isTTY) throw new HoistError("INVALID_ARGUMENT", "Cannot perform an interactive login from a non TTY device");
+    if (!stdin.isTTY)
+      throw new HoistError("INVALID_ARGUMENT", "Cannot perform an interactive login from a non TTY device");
     const hint = existing?.username ? ` (${existing.username})` : "";
     username = (await prompt(ctx, `Username${hint}: `, false)).trim() || existing?.username;
   }
   if (!username) throw new HoistError("INVALID_ARGUMENT", "Username is required");
   if (password === undefined) {
     const stdin = ctx.io.stdin as NodeJS.ReadStream;
-    if (!stdin.isTTY) throw new HoistError("INVALID_ARGUMENT", "Cannot perform an interactive login from a non TTY device");
+    if (!stdin.isTTY)
+      throw new HoistError("INVALID_ARGUMENT", "Cannot perform an interactive login from a non TTY device");
     password = await prompt(ctx, "Password: ", true);
   }
   if (password === "") throw new HoistError("INVALID_ARGUMENT", "Password is required");

@@ -7,7 +7,11 @@ export const spec: CommandModule["spec"] = {
   usage: "logout [SERVER]",
   description: "Log out from a registry.\nIf no server is specified, the default is defined by the daemon.",
   flags: [
-    { name: "authfile", type: "string", description: "Path of the authentication file (default: docker's config.json; env REGISTRY_AUTH_FILE)" },
+    {
+      name: "authfile",
+      type: "string",
+      description: "Path of the authentication file (default: docker's config.json; env REGISTRY_AUTH_FILE)",
+    },
   ],
   args: { max: 1 },
 };

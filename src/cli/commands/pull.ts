@@ -3,19 +3,18 @@
 import { HoistError } from "../../errors.ts";
 import { copy } from "../../copy/index.ts";
 import { digestHex, parseManifest, shortId, type Digest, type Platform } from "../../oci/index.ts";
-import {
-  familiarString,
-  name,
-  parseNormalizedNamed,
-  toString,
-  withTag,
-  type Reference,
-} from "../../ref/index.ts";
+import { familiarString, name, parseNormalizedNamed, toString, withTag, type Reference } from "../../ref/index.ts";
 import type { Store } from "../../store/index.ts";
 import { findImage } from "../../store/index.ts";
 import { addRepoDigest } from "../../store/repo-digests.ts";
 import { StoreSink } from "../../transports/store/index.ts";
-import { RemoteSource, listTags, parsePlatform, registryClient, type RemoteOptions } from "../../transports/remote/index.ts";
+import {
+  RemoteSource,
+  listTags,
+  parsePlatform,
+  registryClient,
+  type RemoteOptions,
+} from "../../transports/remote/index.ts";
 import type { CopyEvent, LayerRef } from "../../transports/types.ts";
 import type { CommandModule, Context, FlagSpec, Io, ParsedFlags } from "../command.ts";
 import { openStore } from "../store.ts";
@@ -23,8 +22,17 @@ import { humanSize } from "../units.ts";
 
 /** The flags every registry command takes (podman's names). */
 export const registryFlags: FlagSpec[] = [
-  { name: "tls-verify", type: "bool", default: true, description: "Require HTTPS and verify certificates when contacting registries" },
-  { name: "authfile", type: "string", description: "Path of the authentication file (default: docker's config.json; env REGISTRY_AUTH_FILE)" },
+  {
+    name: "tls-verify",
+    type: "bool",
+    default: true,
+    description: "Require HTTPS and verify certificates when contacting registries",
+  },
+  {
+    name: "authfile",
+    type: "string",
+    description: "Path of the authentication file (default: docker's config.json; env REGISTRY_AUTH_FILE)",
+  },
 ];
 
 export const spec: CommandModule["spec"] = {
@@ -36,7 +44,13 @@ export const spec: CommandModule["spec"] = {
     { name: "all-tags", short: "a", type: "bool", description: "Download all tagged images in the repository" },
     { name: "platform", type: "string", description: "Set platform if server is multi-platform capable" },
     { name: "quiet", short: "q", type: "bool", description: "Suppress verbose output" },
-    { name: "disable-content-trust", type: "bool", default: true, description: "Skip image verification", hidden: true },
+    {
+      name: "disable-content-trust",
+      type: "bool",
+      default: true,
+      description: "Skip image verification",
+      hidden: true,
+    },
     ...registryFlags,
   ],
   args: { exact: 1 },
@@ -58,10 +72,15 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   let ref = parseNormalizedNamed(arg);
   const platformFlag = flags.string("platform");
   const platform = platformFlag ? parsePlatform(platformFlag) : undefined;
-  const opts = { ...remoteOptions(ctx, flags), signal: ctx.signal, ...(platform ? { platform, platformExplicit: true } : {}) };
+  const opts = {
+    ...remoteOptions(ctx, flags),
+    signal: ctx.signal,
+    ...(platform ? { platform, platformExplicit: true } : {}),
+  };
   const store = openStore(ctx);
   if (all) {
-    if (ref.tag !== undefined || ref.digest !== undefined) throw new HoistError("INVALID_ARGUMENT", "tag can't be used with --all-tags/-a");
+    if (ref.tag !== undefined || ref.digest !== undefined)
+      throw new HoistError("INVALID_ARGUMENT", "tag can't be used with --all-tags/-a");
     const tags = await listTags(registryClient(ref.domain, opts), ref.path, { signal: ctx.signal });
     if (tags.length === 0) throw new HoistError("NOT_FOUND", `no tags found for ${familiarString(ref)}`);
     for (const tag of tags) await pullImage(ctx, store, withTag(ref, tag), { ...opts, quiet, summary: false });
@@ -87,13 +106,24 @@ export interface PullOptions extends RemoteOptions {
 }
 
 /** Pull one tag or digest into the store, printing docker's progress; returns the image ID. */
-export async function pullImage(ctx: Context, store: Store, ref: Reference, options: PullOptions = {}): Promise<Digest> {
+export async function pullImage(
+  ctx: Context,
+  store: Store,
+  ref: Reference,
+  options: PullOptions = {},
+): Promise<Digest> {
   const quiet = options.quiet ?? false;
   const progress = new Progress(ctx.io, quiet);
   const inFlight = new Map<string, LayerRef>();
+  const downloaded = new Set<string>();
   const source = new RemoteSource(ref, {
     ...options,
-    onProgress: (layer, bytes) => progress.bytes(layerKey(layer), "Downloading", bytes, layer.descriptor.size),
+    onProgress: (layer, bytes) => {
+      const key = layerKey(layer);
+      if (bytes < layer.descriptor.size) return progress.bytes(key, "Downloading", bytes, layer.descriptor.size);
+      downloaded.add(key);
+      progress.line(key, "Download complete");
+    },
   });
   const resolved = await source.resolve();
   if (!quiet) ctx.io.out(`${ref.digest ?? ref.tag ?? "latest"}: Pulling from ${ref.path}\n`);
@@ -109,7 +139,7 @@ export async function pullImage(ctx: Context, store: Store, ref: Reference, opti
     const missing: LayerRef[] = [];
     for (const l of await image.layers()) {
       const have = await sink.hasLayer(l);
-      if (!have && !missing.some((m) => m.diffId === l.diffId)) missing.push(l);
+      if (!have && !missing.some((m) => m.descriptor.digest === l.descriptor.digest)) missing.push(l);
       progress.line(layerKey(l), have ? "Already exists" : "Pulling fs layer");
     }
     const downloads = Number(ctx.env.HOIST_MAX_CONCURRENT_DOWNLOADS) || 3;
@@ -117,13 +147,16 @@ export async function pullImage(ctx: Context, store: Store, ref: Reference, opti
   }
   const onEvent = (e: CopyEvent): void => {
     if (had) return;
+    if (e.type !== "layer-start" && e.type !== "layer-done") return;
+    const key = layerKey(e.layer);
     if (e.type === "layer-start") {
       inFlight.set(e.layer.descriptor.digest, e.layer);
-      progress.bytes(layerKey(e.layer), "Downloading", 0, e.layer.descriptor.size);
-    } else if (e.type === "layer-done") {
+      // Fetched ahead already: what is left is extracting it.
+      if (downloaded.has(key)) progress.status(key, "Extracting");
+    } else {
       inFlight.delete(e.layer.descriptor.digest);
-      progress.line(layerKey(e.layer), "Download complete");
-      progress.line(layerKey(e.layer), "Pull complete");
+      if (!downloaded.has(key)) progress.line(key, "Download complete");
+      progress.line(key, "Pull complete");
     }
   };
   let id: Digest;
@@ -141,7 +174,9 @@ export async function pullImage(ctx: Context, store: Store, ref: Reference, opti
   await store.update((s) => void addRepoDigest(s, id, `${name(ref)}@${resolved.top.digest}`));
   if (!quiet && options.summary !== false) {
     ctx.io.out(`Digest: ${resolved.top.digest}\n`);
-    ctx.io.out(`Status: ${upToDate ? "Image is up to date for" : "Downloaded newer image for"} ${familiarString(ref)}\n`);
+    ctx.io.out(
+      `Status: ${upToDate ? "Image is up to date for" : "Downloaded newer image for"} ${familiarString(ref)}\n`,
+    );
   }
   return id;
 }
@@ -151,11 +186,16 @@ function layerKey(l: LayerRef): string {
   return shortId(l.descriptor.digest);
 }
 
+/** Name the layer (and image) a failure while streaming it was about, unless the message does already. */
 function withLayerContext(e: unknown, layers: LayerRef[], ref: Reference): unknown {
   const layer = layers[0];
-  if (!(e instanceof HoistError) || !layer || e.message.includes(layer.descriptor.digest)) return e;
+  if (!(e instanceof HoistError) || !layer) return e;
   if (!["DIGEST_INVALID", "SIZE_INVALID", "BAD_ARCHIVE", "REGISTRY", "IO"].includes(e.code)) return e;
-  return new HoistError(e.code, `pulling blob ${layer.descriptor.digest} of ${familiarString(ref)}: ${e.message}`, { cause: e });
+  const what = e.message.includes(layer.descriptor.digest)
+    ? `layer of ${familiarString(ref)}`
+    : `layer ${layer.descriptor.digest} of ${familiarString(ref)}`;
+  const verb = e.code === "DIGEST_INVALID" || e.code === "SIZE_INVALID" ? "verification failed for" : "pulling";
+  return new HoistError(e.code, `${verb} ${what}: ${e.message}`, { cause: e });
 }
 
 /**
@@ -182,6 +222,11 @@ export class Progress {
     const textLine = `${id}: ${status}`;
     if (this.text.get(id) === textLine) return;
     this.draw(id, textLine);
+  }
+
+  /** A passing status, shown on a terminal only (docker prints it with a bar there, not otherwise). */
+  status(id: string, status: string): void {
+    if (!this.quiet && this.tty) this.draw(id, `${id}: ${status}`);
   }
 
   /** A byte count with a bar (terminal only). */

@@ -2,7 +2,15 @@
 import { HoistError } from "../../errors.ts";
 import { copy } from "../../copy/index.ts";
 import { digestHex, layerCompressionOf, shortId, type Descriptor, type Digest } from "../../oci/index.ts";
-import { familiarName, familiarString, name, parseNormalizedNamed, toString, withTag, type Reference } from "../../ref/index.ts";
+import {
+  familiarName,
+  familiarString,
+  name,
+  parseNormalizedNamed,
+  toString,
+  withTag,
+  type Reference,
+} from "../../ref/index.ts";
 import type { ImageRecord, StoreState } from "../../store/index.ts";
 import { addRepoDigest } from "../../store/repo-digests.ts";
 import { StoreSource } from "../../transports/store/index.ts";
@@ -20,7 +28,11 @@ export const spec: CommandModule["spec"] = {
   flags: [
     { name: "all-tags", short: "a", type: "bool", description: "Push all tags of an image to the repository" },
     { name: "quiet", short: "q", type: "bool", description: "Suppress verbose output" },
-    { name: "compression-format", type: "string", description: "Compression for layers pushed compressed here: gzip or zstd" },
+    {
+      name: "compression-format",
+      type: "string",
+      description: "Compression for layers pushed compressed here: gzip or zstd",
+    },
     { name: "disable-content-trust", type: "bool", default: true, description: "Skip image signing", hidden: true },
     ...registryFlags,
   ],
@@ -51,12 +63,14 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
     else if (e.type === "layer-mounted") progress.line(diffKey(e.layer), `Mounted from ${e.from}`);
     else if (e.type === "layer-pushing") progress.bytes(diffKey(e.layer), "Pushing", e.bytes, e.total);
     else if (e.type === "layer-pushed") progress.line(diffKey(e.layer), "Pushed");
-    else if (e.type === "manifest-pushed" && !quiet) ctx.io.out(`${e.tag || "<none>"}: digest: ${e.digest} size: ${e.size}\n`);
+    else if (e.type === "manifest-pushed" && !quiet)
+      ctx.io.out(`${e.tag || "<none>"}: digest: ${e.digest} size: ${e.size}\n`);
   };
   const sink = new RemoteSink(ref, {
     ...remoteOptions(ctx, flags),
     signal: ctx.signal,
     ...(format ? { compression: format } : {}),
+    ...(Number(ctx.env.HOIST_UPLOAD_CHUNK_SIZE) > 0 ? { chunkSize: Number(ctx.env.HOIST_UPLOAD_CHUNK_SIZE) } : {}),
     openBlob: async (d: Descriptor) => store.openBlob(d.digest),
     alternatives: (l: LayerRef) => alternatives(state, l),
     mountFrom: (l: LayerRef) => mountCandidates(state, ref, l),
@@ -76,7 +90,9 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   await copy(new StoreSource(store, records), sink, { signal: ctx.signal, onEvent });
   progress.end();
   const repo = name(ref);
-  const recordsByTag = new Map(records.flatMap(({ record, names }) => names.map((n) => [parseNormalizedNamed(n).tag ?? "", record.id] as const)));
+  const recordsByTag = new Map(
+    records.flatMap(({ record, names }) => names.map((n) => [parseNormalizedNamed(n).tag ?? "", record.id] as const)),
+  );
   await store.update((s) => {
     for (const r of sink.results) {
       const id = recordsByTag.get(r.tag) ?? records[0]?.record.id;
@@ -96,7 +112,8 @@ function imagesToPush(state: StoreState, ref: Reference, all: boolean): { record
   if (!all) {
     const full = toString(ref);
     const record = Object.values(state.images).find((i) => i.names.includes(full));
-    if (!record) throw new HoistError("NOT_FOUND", `An image does not exist locally with the tag: ${familiarName(ref)}`);
+    if (!record)
+      throw new HoistError("NOT_FOUND", `An image does not exist locally with the tag: ${familiarName(ref)}`);
     return [{ record, names: [full] }];
   }
   const out: { record: ImageRecord; names: string[] }[] = [];
@@ -107,7 +124,8 @@ function imagesToPush(state: StoreState, ref: Reference, all: boolean): { record
     });
     if (names.length) out.push({ record, names });
   }
-  if (out.length === 0) throw new HoistError("NOT_FOUND", `An image does not exist locally with the tag: ${familiarString(ref)}`);
+  if (out.length === 0)
+    throw new HoistError("NOT_FOUND", `An image does not exist locally with the tag: ${familiarString(ref)}`);
   return out;
 }
 

@@ -1,13 +1,25 @@
 // The registry commands' shared flags: defaults, then the config file, then flags.
 import { join } from "node:path";
-import { applyConfig, defaultConfig, parseDuration, parseSize, parseWorkers, readConfigFile } from "../../server/index.ts";
+import {
+  applyConfig,
+  defaultConfig,
+  parseDuration,
+  parseSize,
+  parseWorkers,
+  readConfigFile,
+} from "../../server/index.ts";
 import type { RegistryConfig } from "../../server/index.ts";
 import { UsageError } from "../../errors.ts";
 import type { Context, FlagSpec, ParsedFlags } from "../command.ts";
 
 export const configFlags: FlagSpec[] = [
   { name: "config", short: "c", type: "string", valueName: "file", description: "Registry config file (YAML or JSON)" },
-  { name: "root", type: "string", valueName: "dir", description: 'Registry storage directory (default "<hoist root>/registry")' },
+  {
+    name: "root",
+    type: "string",
+    valueName: "dir",
+    description: 'Registry storage directory (default "<hoist root>/registry")',
+  },
 ];
 
 /** The config a registry command runs with: defaults < --config file < flags. */
@@ -38,7 +50,8 @@ function applyFlags(c: RegistryConfig, flags: ParsedFlags): RegistryConfig {
   }
   const auth = str("auth");
   if (auth !== undefined) {
-    if (auth !== "none" && auth !== "htpasswd" && auth !== "token") throw new Error(`--auth must be none, htpasswd or token, not ${JSON.stringify(auth)}`);
+    if (auth !== "none" && auth !== "htpasswd" && auth !== "token")
+      throw new Error(`--auth must be none, htpasswd or token, not ${JSON.stringify(auth)}`);
     c.auth.type = auth;
   }
   const htpasswd = str("htpasswd");
@@ -64,7 +77,8 @@ function applyFlags(c: RegistryConfig, flags: ParsedFlags): RegistryConfig {
   if (flags.has("access-log")) c.log.access = flags.bool("access-log");
   const level = str("log-level");
   if (level !== undefined) {
-    if (!["debug", "info", "warn", "error"].includes(level)) throw new Error("--log-level must be debug, info, warn or error");
+    if (!["debug", "info", "warn", "error"].includes(level))
+      throw new Error("--log-level must be debug, info, warn or error");
     c.log.level = level as RegistryConfig["log"]["level"];
   }
   const grace = str("grace-period");

@@ -12,8 +12,18 @@ export const spec: CommandModule["spec"] = {
     ...configFlags,
     { name: "dry-run", short: "n", type: "bool", description: "List what would be deleted, delete nothing" },
     { name: "delete-untagged", type: "bool", description: "Also delete manifests that no tag reaches" },
-    { name: "grace-period", type: "string", valueName: "duration", description: 'Keep unreferenced blobs younger than this (default "1h")' },
-    { name: "upload-purge-age", type: "string", valueName: "duration", description: 'Delete uploads idle longer than this (default "168h")' },
+    {
+      name: "grace-period",
+      type: "string",
+      valueName: "duration",
+      description: 'Keep unreferenced blobs younger than this (default "1h")',
+    },
+    {
+      name: "upload-purge-age",
+      type: "string",
+      valueName: "duration",
+      description: 'Delete uploads idle longer than this (default "168h")',
+    },
   ],
   args: { max: 0 },
 };

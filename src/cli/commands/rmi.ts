@@ -9,6 +9,7 @@ import {
   type ImageRecord,
   type StoreState,
 } from "../../store/index.ts";
+import { imagesInUse, readContainers, type ContainerRecord } from "../../store/containers.ts";
 import type { CommandModule } from "../command.ts";
 import { familiar } from "../names.ts";
 import { openStore } from "../store.ts";
@@ -30,9 +31,10 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   const force = flags.bool("force");
   let failed = false;
   await store.update((state) => {
+    const users = imagesInUse(readContainers(store.paths));
     for (const arg of args) {
       try {
-        for (const line of removeImage(state, arg, force)) ctx.io.out(`${line}\n`);
+        for (const line of removeImage(state, arg, force, users)) ctx.io.out(`${line}\n`);
       } catch (e) {
         if (!isHoistError(e)) throw e;
         ctx.io.err(`Error: ${e.message}\n`);
@@ -45,16 +47,45 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
 };
 
 /** Docker's rmi rules for one argument; returns the Untagged:/Deleted: lines. */
-export function removeImage(state: StoreState, arg: string, force: boolean): string[] {
+export function removeImage(
+  state: StoreState,
+  arg: string,
+  force: boolean,
+  inUse: Map<string, ContainerRecord[]> = new Map(),
+): string[] {
   const img = getImage(state, arg);
   const lines: string[] = [];
   const byName = nameMatch(img, arg);
+  // Containers keep their image (its layers are their lower layers): in use, it is at most untagged.
+  const users = inUse.get(img.id) ?? [];
+  const running = users.find((c) => c.State.Status === "running" || c.State.Status === "paused");
   if (byName !== undefined) {
+    if (users[0] && !force && img.names.length + img.digests.length === 1)
+      throw new HoistError(
+        "CONFLICT",
+        `conflict: unable to remove repository reference "${arg}" (must force) - container ${users[0].Id.slice(0, 12)} is using its referenced image ${img.id.slice(7, 19)}`,
+      );
     img.names = img.names.filter((n) => n !== byName);
     img.digests = img.digests.filter((d) => d !== byName);
     lines.push(`Untagged: ${familiar(byName)}`);
-    if (img.names.length > 0) return lines;
+    if (img.names.length > 0 || users.length > 0) return lines;
   } else {
+    if (running)
+      throw new HoistError(
+        "CONFLICT",
+        `conflict: unable to delete ${img.id.slice(7, 19)} (cannot be forced) - image is being used by running container ${running.Id.slice(0, 12)}`,
+      );
+    if (users[0] && !force)
+      throw new HoistError(
+        "CONFLICT",
+        `conflict: unable to delete ${img.id.slice(7, 19)} (must be forced) - image is being used by stopped container ${users[0].Id.slice(0, 12)}`,
+      );
+    if (users.length > 0) {
+      for (const n of [...img.names, ...img.digests]) lines.push(`Untagged: ${familiar(n)}`);
+      img.names = [];
+      img.digests = [];
+      return lines;
+    }
     const repos = new Set(img.names.map(repositoryOf));
     if (repos.size > 1 && !force)
       throw new HoistError(

@@ -16,8 +16,17 @@ export const spec: CommandModule["spec"] = {
     { name: "limit", type: "int", default: 25, description: "Max number of search results" },
     { name: "no-trunc", type: "bool", description: "Don't truncate output" },
     { name: "list-tags", type: "bool", description: "List the tags of the repository TERM names" },
-    { name: "tls-verify", type: "bool", default: true, description: "Require HTTPS and verify certificates when contacting registries" },
-    { name: "authfile", type: "string", description: "Path of the authentication file (default: docker's config.json; env REGISTRY_AUTH_FILE)" },
+    {
+      name: "tls-verify",
+      type: "bool",
+      default: true,
+      description: "Require HTTPS and verify certificates when contacting registries",
+    },
+    {
+      name: "authfile",
+      type: "string",
+      description: "Path of the authentication file (default: docker's config.json; env REGISTRY_AUTH_FILE)",
+    },
   ],
   args: { exact: 1 },
 };
@@ -80,16 +89,19 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   const where = splitSearchTerm(term);
   const results = await search(where.registry, where.term, { ...opts, limit });
   const trunc = !flags.bool("no-trunc");
-  const rows = results.filter((r) => keep(r, filters)).slice(0, limit).map((r) => {
-    const desc = r.description.replace(/[\r\n]/g, " ");
-    return {
-      Name: r.name,
-      Description: trunc ? ellipsis(desc, 45) : desc,
-      StarCount: String(r.star_count),
-      IsOfficial: r.is_official ? "[OK]" : "",
-      IsAutomated: r.is_automated ? "[OK]" : "",
-    };
-  });
+  const rows = results
+    .filter((r) => keep(r, filters))
+    .slice(0, limit)
+    .map((r) => {
+      const desc = r.description.replace(/[\r\n]/g, " ");
+      return {
+        Name: r.name,
+        Description: trunc ? ellipsis(desc, 45) : desc,
+        StarCount: String(r.star_count),
+        IsOfficial: r.is_official ? "[OK]" : "",
+        IsAutomated: r.is_automated ? "[OK]" : "",
+      };
+    });
   printRows(ctx, flags.string("format") || "table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOfficial}}", rows, {
     Name: "NAME",
     Description: "DESCRIPTION",

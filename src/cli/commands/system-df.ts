@@ -26,7 +26,10 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
   const state = openStore(ctx).state();
   const images = Object.values(state.images);
   const total = Object.values(state.layers).reduce((n, l) => n + l.size, 0);
-  const active = 0; // containers arrive with the containers issue
+  const cu = await (await import("./container-df.ts")).containerUsage(ctx);
+  const active = images.filter((i) => cu.images.has(i.id)).length;
+  const usedLayers = new Set(images.filter((i) => cu.images.has(i.id)).flatMap((i) => i.layers.map((l) => l.slice(7))));
+  const inUseSize = [...usedLayers].reduce((n, l) => n + (state.layers[l]?.size ?? 0), 0);
   if (flags.bool("verbose")) {
     const useCount = new Map<string, number>();
     for (const img of images) for (const l of new Set(img.layers)) useCount.set(l, (useCount.get(l) ?? 0) + 1);
@@ -44,7 +47,7 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
         Size: humanSize(img.size),
         SharedSize: humanSize(shared(img)),
         UniqueSize: humanSize(img.size - shared(img)),
-        Containers: "0",
+        Containers: String(cu.images.get(img.id) ?? 0),
       })),
     );
     ctx.io.out("Images space usage:\n\n");
@@ -63,9 +66,8 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
         Containers: "CONTAINERS",
       },
     );
-    ctx.io.out(
-      "\nContainers space usage:\n\nCONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   STATUS    NAMES\n",
-    );
+    ctx.io.out("\nContainers space usage:\n\n");
+    (await import("./container-df.ts")).printContainerUsage(ctx, cu);
     ctx.io.out("\nLocal Volumes space usage:\n\nVOLUME NAME   LINKS     SIZE\n");
     ctx.io.out("\nBuild cache usage: 0B\n\nCACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n");
     return;
@@ -76,9 +78,15 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
       TotalCount: String(images.length),
       Active: String(active),
       Size: humanSize(total),
-      Reclaimable: reclaimable(total, total),
+      Reclaimable: reclaimable(total - inUseSize, total),
     },
-    { Type: "Containers", TotalCount: "0", Active: "0", Size: "0B", Reclaimable: "0B" },
+    {
+      Type: "Containers",
+      TotalCount: String(cu.total),
+      Active: String(cu.active),
+      Size: humanSize(cu.size),
+      Reclaimable: reclaimable(cu.reclaimable, cu.size),
+    },
     { Type: "Local Volumes", TotalCount: "0", Active: "0", Size: "0B", Reclaimable: "0B" },
     { Type: "Build Cache", TotalCount: "0", Active: "0", Size: "0B", Reclaimable: "0B" },
   ];

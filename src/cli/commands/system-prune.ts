@@ -36,7 +36,14 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
     ];
     if (!(await confirm(ctx, lines.join("\n")))) return;
   }
+  // Stopped containers first: the images they held become unused.
+  const { containerPruneFilter } = await import("./container-prune.ts");
+  const { pruneContainers } = await import("../../runtime/lifecycle.ts");
+  const { openEngine } = await import("./container-flags.ts");
+  const containers = await pruneContainers(openEngine(ctx), containerPruneFilter(flags.strings("filter")));
+  if (containers.deleted.length)
+    ctx.io.out(`Deleted Containers:\n${containers.deleted.map((d) => `${d}\n`).join("")}\n`);
   const r = await pruneWithFilters(ctx, all, flags.strings("filter"));
   printPruned(ctx, r);
-  ctx.io.out(`Total reclaimed space: ${humanSize(r.reclaimed)}\n`);
+  ctx.io.out(`Total reclaimed space: ${humanSize(r.reclaimed + containers.reclaimed)}\n`);
 };

@@ -32,11 +32,20 @@ test("without rules: open servers allow all, authenticated servers allow signed-
 });
 
 test("scopes parse as Docker's token spec writes them", () => {
-  assert.deepEqual(parseScopes(["repository:team/app:pull,push", "repository:a:pull repository(plugin):b:pull", "registry:catalog:*", "bad", "repository:x:"]), [
-    { type: "repository", name: "team/app", actions: ["pull", "push"] },
-    { type: "repository", name: "a", actions: ["pull"] },
-    { type: "repository", name: "b", actions: ["pull"] },
-    { type: "registry", name: "catalog", actions: ["*"] },
-  ]);
+  assert.deepEqual(
+    parseScopes([
+      "repository:team/app:pull,push",
+      "repository:a:pull repository(plugin):b:pull",
+      "registry:catalog:*",
+      "bad",
+      "repository:x:",
+    ]),
+    [
+      { type: "repository", name: "team/app", actions: ["pull", "push"] },
+      { type: "repository", name: "a", actions: ["pull"] },
+      { type: "repository", name: "b", actions: ["pull"] },
+      { type: "registry", name: "catalog", actions: ["*"] },
+    ],
+  );
   assert.equal(formatScope("a/b", ["pull", "push"]), "repository:a/b:pull,push");
 });

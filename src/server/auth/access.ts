@@ -47,7 +47,9 @@ export class AccessPolicy {
     for (const a of actions) {
       if ((a === "pull" || a === "push" || a === "delete") && this.allowed(user, repository, a) && !out.includes(a))
         out.push(a);
-      if (a === "*") for (const x of ["pull", "push", "delete"] as const) if (this.allowed(user, repository, x) && !out.includes(x)) out.push(x);
+      if (a === "*")
+        for (const x of ["pull", "push", "delete"] as const)
+          if (this.allowed(user, repository, x) && !out.includes(x)) out.push(x);
     }
     return out;
   }

@@ -51,8 +51,12 @@ class Blowfish {
 
   #f(x: number): number {
     const s = this.s;
-    return ((((s[x >>> 24] as number) + (s[256 + ((x >>> 16) & 0xff)] as number)) ^ (s[512 + ((x >>> 8) & 0xff)] as number)) +
-      (s[768 + (x & 0xff)] as number)) >>> 0;
+    return (
+      ((((s[x >>> 24] as number) + (s[256 + ((x >>> 16) & 0xff)] as number)) ^
+        (s[512 + ((x >>> 8) & 0xff)] as number)) +
+        (s[768 + (x & 0xff)] as number)) >>>
+      0
+    );
   }
 
   encipher(lr: Uint32Array, off: number): void {

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { bcryptVerify, isBcryptHash } from "./bcrypt.ts";
-import { Lru } from "../store/lru.ts";
+import { Lru } from "../lru.ts";
 
 export function parseHtpasswd(text: string): Map<string, string> {
   const users = new Map<string, string>();

@@ -150,13 +150,21 @@ class TokenAuthenticator implements Authenticator {
     let h = `Bearer realm=${JSON.stringify(realm)},service=${JSON.stringify(this.#token.service)}`;
     if (scope) h += `,scope=${JSON.stringify(scope)}`;
     if (error) h += `,error=${JSON.stringify(error)}`;
-    return new RegistryError("UNAUTHORIZED", error === "invalid_token" ? "invalid or expired token" : "authentication required", {
-      headers: { "WWW-Authenticate": h },
-    });
+    return new RegistryError(
+      "UNAUTHORIZED",
+      error === "invalid_token" ? "invalid or expired token" : "authentication required",
+      {
+        headers: { "WWW-Authenticate": h },
+      },
+    );
   }
 
   /** The verified claims of the bearer token, undefined without one; throws 401 for a bad token. */
-  #claims(req: IncomingMessage, origin: Origin, scope: string | undefined): { sub?: string; access: ResourceAccess[] } | undefined {
+  #claims(
+    req: IncomingMessage,
+    origin: Origin,
+    scope: string | undefined,
+  ): { sub?: string; access: ResourceAccess[] } | undefined {
     const h = req.headers.authorization;
     if (!h || !/^bearer /i.test(h)) return undefined;
     const claims = verifyJwt(this.#token.key, h.slice(7).trim());
@@ -192,12 +200,18 @@ class TokenAuthenticator implements Authenticator {
     const grants = claims.access;
     const has = (r: string, a: Action): boolean =>
       grants.some(
-        (g) => g && g.type === "repository" && g.name === r && Array.isArray(g.actions) && (g.actions.includes(a) || g.actions.includes("*")),
+        (g) =>
+          g &&
+          g.type === "repository" &&
+          g.name === r &&
+          Array.isArray(g.actions) &&
+          (g.actions.includes(a) || g.actions.includes("*")),
       );
     if (need.repository) {
       for (const a of need.actions) {
         if (has(need.repository, a)) continue;
-        if (this.policy.allowed(claims.sub, need.repository, a)) throw this.#challenge(origin, scope, "insufficient_scope");
+        if (this.policy.allowed(claims.sub, need.repository, a))
+          throw this.#challenge(origin, scope, "insufficient_scope");
         throw deny(need.repository);
       }
     }

@@ -5,7 +5,9 @@ import { keyFromPem, keyFromSecret, signJwt, verifyJwt } from "./jwt.ts";
 
 function pem(type: "rsa" | "ec"): string {
   const { privateKey } =
-    type === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    type === "rsa"
+      ? generateKeyPairSync("rsa", { modulusLength: 2048 })
+      : generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   return privateKey.export({ type: "pkcs8", format: "pem" }) as string;
 }
 
@@ -37,5 +39,8 @@ test("a public key only verifies; a token of another algorithm is refused (no HS
   assert.throws(() => signJwt(verifier, { a: 1 }));
   const hs = keyFromSecret(pub);
   assert.equal(verifyJwt(verifier, signJwt(hs, { a: 1 })), undefined);
-  assert.throws(() => keyFromPem(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }) as string), /unsupported/);
+  assert.throws(
+    () => keyFromPem(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }) as string),
+    /unsupported/,
+  );
 });

@@ -1,5 +1,14 @@
 // JSON Web Tokens (RFC 7519) signed with RS256, ES256 or HS256 through node:crypto, as Docker's token spec uses them.
-import { createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, sign, timingSafeEqual, verify } from "node:crypto";
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  sign,
+  timingSafeEqual,
+  verify,
+} from "node:crypto";
 import type { KeyObject } from "node:crypto";
 
 export type JwtAlgorithm = "RS256" | "ES256" | "HS256";
@@ -47,7 +56,8 @@ export function keyFromSecret(secret: string): JwtKey {
 function signature(key: JwtKey, input: string): Buffer {
   if (!key.signing) throw new Error("this token key can only verify");
   if (key.algorithm === "HS256") return createHmac("sha256", key.signing).update(input).digest();
-  if (key.algorithm === "ES256") return sign("sha256", Buffer.from(input), { key: key.signing, dsaEncoding: "ieee-p1363" });
+  if (key.algorithm === "ES256")
+    return sign("sha256", Buffer.from(input), { key: key.signing, dsaEncoding: "ieee-p1363" });
   return sign("sha256", Buffer.from(input), key.signing);
 }
 
@@ -70,7 +80,8 @@ export function verifyJwt(key: JwtKey, token: string): JwtClaims | undefined {
   } catch {
     return undefined;
   }
-  if (typeof header !== "object" || header === null || (header as { alg?: unknown }).alg !== key.algorithm) return undefined;
+  if (typeof header !== "object" || header === null || (header as { alg?: unknown }).alg !== key.algorithm)
+    return undefined;
   if (typeof claims !== "object" || claims === null || Array.isArray(claims)) return undefined;
   const input = Buffer.from(`${h}.${p}`);
   const sig = Buffer.from(s, "base64url");

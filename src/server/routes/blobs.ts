@@ -1,5 +1,4 @@
 // GET, HEAD and DELETE /v2/<name>/blobs/<digest>: blobs streamed from storage, with single Range support.
-import { pipeline } from "node:stream/promises";
 import type { RouteRequest } from "../context.ts";
 import { RegistryError } from "../errors.ts";
 import { parseRange, send } from "../http.ts";
@@ -25,8 +24,6 @@ export async function getBlob(r: RouteRequest): Promise<void> {
     send(r, 200, { ...headers, "Content-Length": info.size });
     return;
   }
-  const stream = await r.registry.store.blobs.open(d, range);
-  if (!stream) throw new RegistryError("BLOB_UNKNOWN", undefined, { detail: { digest: d } });
   if (range) {
     r.res.writeHead(206, {
       ...headers,
@@ -37,7 +34,7 @@ export async function getBlob(r: RouteRequest): Promise<void> {
     r.res.writeHead(200, { ...headers, "Content-Length": info.size });
   }
   try {
-    await pipeline(stream, r.res);
+    if (!(await r.registry.store.blobs.send(d, r.res, range))) r.res.destroy();
   } catch {
     r.res.destroy();
   }

@@ -57,7 +57,10 @@ export async function search(registry: Registry, ctx: RequestContext): Promise<v
   const q = (ctx.query.get("q") ?? "").trim();
   const pageSize = Math.max(1, clampedInt(ctx.query.get("n"), 25, 100));
   const page = Math.max(1, clampedInt(ctx.query.get("page"), 1, 1_000_000));
-  const terms = q.toLowerCase().split(/\s+/).filter((t) => t !== "");
+  const terms = q
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((t) => t !== "");
   const matches = (await visibleRepositories(registry, ctx)).filter((name) => terms.every((t) => name.includes(t)));
   const slice = matches.slice((page - 1) * pageSize, page * pageSize);
   const results = await Promise.all(

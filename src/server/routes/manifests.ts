@@ -23,7 +23,12 @@ export async function getManifest(r: RouteRequest): Promise<void> {
   if (r.method === "HEAD") {
     const meta = await manifests.meta(r.name, d);
     if (!meta) throw new RegistryError("MANIFEST_UNKNOWN", undefined, { detail: { digest: d } });
-    send(r, 200, { "Content-Type": meta.mediaType, "Docker-Content-Digest": d, ETag: `"${d}"`, "Content-Length": meta.size });
+    send(r, 200, {
+      "Content-Type": meta.mediaType,
+      "Docker-Content-Digest": d,
+      ETag: `"${d}"`,
+      "Content-Length": meta.size,
+    });
     return;
   }
   const m = await manifests.get(r.name, d);
@@ -60,9 +65,13 @@ export async function putManifest(r: RouteRequest): Promise<void> {
     ])
   ).filter((x) => x !== undefined);
   if (missing.length > 0)
-    throw new RegistryError("MANIFEST_BLOB_UNKNOWN", `manifest references unknown blobs or manifests: ${missing.join(", ")}`, {
-      detail: { digests: missing },
-    });
+    throw new RegistryError(
+      "MANIFEST_BLOB_UNKNOWN",
+      `manifest references unknown blobs or manifests: ${missing.join(", ")}`,
+      {
+        detail: { digests: missing },
+      },
+    );
 
   await Promise.all(checked.blobs.map((b) => store.blobs.touch(b)));
   await store.manifests.put(r.name, {
@@ -88,10 +97,12 @@ export async function deleteManifest(r: RouteRequest): Promise<void> {
   const { manifests } = r.registry.store;
   if (looksLikeDigest(r.ref)) {
     const d = checkDigest(r.ref);
-    if (!(await manifests.delete(r.name, d))) throw new RegistryError("MANIFEST_UNKNOWN", undefined, { detail: { digest: d } });
+    if (!(await manifests.delete(r.name, d)))
+      throw new RegistryError("MANIFEST_UNKNOWN", undefined, { detail: { digest: d } });
   } else {
     const tag = checkTag(r.ref);
-    if (!(await manifests.deleteTag(r.name, tag))) throw new RegistryError("MANIFEST_UNKNOWN", undefined, { detail: { tag } });
+    if (!(await manifests.deleteTag(r.name, tag)))
+      throw new RegistryError("MANIFEST_UNKNOWN", undefined, { detail: { tag } });
   }
   send(r, 202, {});
 }

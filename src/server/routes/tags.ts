@@ -24,6 +24,11 @@ export async function listTags(r: RouteRequest): Promise<void> {
   const { manifests } = r.registry.store;
   if (!(await manifests.repositoryExists(r.name)))
     throw new RegistryError("NAME_UNKNOWN", undefined, { detail: { name: r.name } });
-  const { page, link } = paginate(await manifests.tags(r.name), r.query, r.registry.limits.maxPageSize, `/v2/${r.name}/tags/list`);
+  const { page, link } = paginate(
+    await manifests.tags(r.name),
+    r.query,
+    r.registry.limits.maxPageSize,
+    `/v2/${r.name}/tags/list`,
+  );
   sendJson(r, 200, { name: r.name, tags: page }, link ? { Link: link } : {});
 }

@@ -24,7 +24,11 @@ function basic(ctx: RequestContext): { user: string; password: string } | undefi
 }
 
 /** Signs a token for `user` holding whichever of the requested scopes the rules allow. */
-export function issue(issuer: TokenIssuer, user: string | undefined, scopes: ResourceAccess[]): { token: string; expiresIn: number; issuedAt: Date } {
+export function issue(
+  issuer: TokenIssuer,
+  user: string | undefined,
+  scopes: ResourceAccess[],
+): { token: string; expiresIn: number; issuedAt: Date } {
   const access: ResourceAccess[] = [];
   for (const s of scopes) {
     if (s.type === "repository" && isRepositoryName(s.name)) {

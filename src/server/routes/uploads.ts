@@ -66,7 +66,7 @@ export async function startUpload(r: RouteRequest): Promise<void> {
     const from = r.query.get("from");
     if (from !== null && from !== "") checkName(from);
     if (await tryMount(r, d)) {
-      drain(r.req);
+      drain(r);
       created(r, d);
       return;
     }
@@ -87,7 +87,7 @@ export async function startUpload(r: RouteRequest): Promise<void> {
   const algorithm = r.query.get("digest-algorithm") ?? "sha256";
   if (algorithm !== "sha256" && algorithm !== "sha512")
     throw new RegistryError("DIGEST_INVALID", `unsupported digest algorithm ${JSON.stringify(algorithm)}`);
-  if (hasBody(r.req)) drain(r.req);
+  drain(r);
   const id = await uploads.create(r.name, algorithm);
   send(r, 202, progressHeaders(r.name, id, 0));
 }
@@ -114,7 +114,9 @@ export async function patchUpload(r: RouteRequest): Promise<void> {
     send(r, 202, progressHeaders(r.name, r.ref, offset));
   } catch (e) {
     if (e instanceof RegistryError && e.code === "RANGE_INVALID")
-      throw new RegistryError("RANGE_INVALID", e.message, { headers: { ...progressHeaders(r.name, r.ref, 0), ...e.headers } });
+      throw new RegistryError("RANGE_INVALID", e.message, {
+        headers: { ...progressHeaders(r.name, r.ref, 0), ...e.headers },
+      });
     throw e;
   }
 }
@@ -127,7 +129,6 @@ export async function finishUpload(r: RouteRequest): Promise<void> {
 }
 
 export async function cancelUpload(r: RouteRequest): Promise<void> {
-  drain(r.req);
   await r.registry.store.uploads.cancel(r.name, r.ref);
   send(r, 204, {});
 }

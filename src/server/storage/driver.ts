@@ -1,7 +1,7 @@
 // The storage driver interface: a flat namespace of slash-separated keys holding byte objects.
 // The filesystem driver maps keys to files under a root; an object-store driver (S3) can map them to objects.
 // Every registry state lives here (blobs, links, tags, upload sessions), so stateless servers can share one storage.
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 
 export interface FileInfo {
   size: number;
@@ -37,6 +37,11 @@ export interface StorageDriver {
   move(from: string, to: string): Promise<void>;
   /** A stream of an object's bytes (or a range of them), or undefined when it does not exist. */
   reader(key: string, options?: ReadOptions): Promise<Readable | undefined>;
+  /**
+   * Optional fast path: writes an object's bytes (or a range) into `out` and ends it; false when the object does not
+   * exist. Drivers implement it when they can beat `reader` piped into `out`.
+   */
+  sendTo?(key: string, out: Writable, options?: ReadOptions): Promise<boolean>;
   /** Appends a stream to an object (created when offset is 0); returns the number of bytes appended. */
   append(key: string, source: AsyncIterable<Uint8Array>, options: AppendOptions): Promise<number>;
   /** Cuts an object back to `size` bytes (undoing a failed append). */

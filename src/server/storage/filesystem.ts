@@ -4,10 +4,11 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, readdir, rename, rm, stat, truncate, utimes } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { errnoCode } from "../../errors.ts";
 import { native } from "../../native.ts";
-import { KeyedMutex } from "../store/mutex.ts";
+import { pump, writeAll } from "./file-io.ts";
+import { KeyedMutex } from "./mutex.ts";
 import { LockTimeout, OffsetMismatch } from "./driver.ts";
 import type { AppendOptions, FileInfo, ReadOptions, StorageDriver } from "./driver.ts";
 
@@ -123,6 +124,27 @@ export class FilesystemDriver implements StorageDriver {
     return createReadStream("", { ...opts, fd: fh });
   }
 
+  /**
+   * Reads into a few recycled buffers, each reused once the socket has taken it: no fresh buffer per chunk (and no
+   * page faults zeroing it), so large blobs stream noticeably faster than a ReadStream piped to the response.
+   */
+  async sendTo(key: string, out: Writable, options: ReadOptions = {}): Promise<boolean> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.#path(key), "r");
+    } catch (e) {
+      if (missing(e)) return false;
+      throw e;
+    }
+    try {
+      const end = options.end ?? (await fh.stat()).size - 1;
+      await pump(fh, out, options.start ?? 0, end);
+    } finally {
+      await fh.close();
+    }
+    return true;
+  }
+
   async append(key: string, source: AsyncIterable<Uint8Array>, options: AppendOptions): Promise<number> {
     const path = this.#path(key);
     let fh: FileHandle;
@@ -139,16 +161,44 @@ export class FilesystemDriver implements StorageDriver {
     try {
       const size = (await fh.stat()).size;
       if (size !== options.offset) throw new OffsetMismatch(size);
+      // Batches of about 1 MiB, one write in flight while the next batch arrives from the network.
       let position = size;
-      for await (const chunk of source) {
-        options.signal?.throwIfAborted();
-        let done = 0;
-        while (done < chunk.byteLength) {
-          const { bytesWritten } = await fh.write(chunk, done, chunk.byteLength - done, position);
-          done += bytesWritten;
-          position += bytesWritten;
+      let batch: Uint8Array[] = [];
+      let batchBytes = 0;
+      let inFlight: Promise<void> = Promise.resolve();
+      // With fsync on, write-back starts while the upload streams, so the commit's fsync finds little left to do.
+      let syncing: Promise<void> | undefined;
+      let unsynced = 0;
+      const flush = (): void => {
+        const buffers = batch;
+        const at = position;
+        position += batchBytes;
+        unsynced += batchBytes;
+        batch = [];
+        batchBytes = 0;
+        inFlight = inFlight.then(() => writeAll(fh, buffers, at));
+        if (this.#fsync && unsynced >= 8 << 20 && !syncing) {
+          unsynced = 0;
+          syncing = inFlight.then(() => fh.datasync()).finally(() => (syncing = undefined));
+          syncing.catch(() => {});
         }
+      };
+      try {
+        for await (const chunk of source) {
+          options.signal?.throwIfAborted();
+          batch.push(chunk);
+          batchBytes += chunk.byteLength;
+          if (batchBytes >= 1 << 20) {
+            await inFlight;
+            flush();
+          }
+        }
+        if (batchBytes > 0) flush();
+      } finally {
+        await inFlight.catch(() => {});
+        await syncing?.catch(() => {});
       }
+      await inFlight;
       return position - size;
     } finally {
       await fh.close();
@@ -173,10 +223,14 @@ export class FilesystemDriver implements StorageDriver {
     const path = this.#path(key);
     let releaseLocal!: () => void;
     await new Promise<void>((resolve) => {
-      void this.#local.run(key, () => new Promise<void>((release) => {
-        releaseLocal = release;
-        resolve();
-      }));
+      void this.#local.run(
+        key,
+        () =>
+          new Promise<void>((release) => {
+            releaseLocal = release;
+            resolve();
+          }),
+      );
     });
     let fh: FileHandle;
     try {

@@ -72,3 +72,6 @@ export function uploadInfoKey(id: string): string {
   return `${uploadsRoot}/${id}/info.json`;
 }
 
+export function uploadHashKey(id: string): string {
+  return `${uploadsRoot}/${id}/hash.json`;
+}

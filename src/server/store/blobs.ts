@@ -1,5 +1,6 @@
 // Blobs: stored once under blobs/, and linked into each repository that holds them.
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Digest } from "../../oci/index.ts";
 import type { ReadOptions, StorageDriver } from "../storage/driver.ts";
 import { blobKey, layerLinkKey } from "../storage/layout.ts";
@@ -18,10 +19,7 @@ export class BlobStore {
 
   /** The blob as this repository sees it: linked here and present in storage. */
   async stat(name: string, d: Digest): Promise<BlobInfo | undefined> {
-    const [link, info] = await Promise.all([
-      this.#driver.stat(layerLinkKey(name, d)),
-      this.#driver.stat(blobKey(d)),
-    ]);
+    const [link, info] = await Promise.all([this.#driver.stat(layerLinkKey(name, d)), this.#driver.stat(blobKey(d))]);
     if (!link || !info || info.isDir) return undefined;
     return { digest: d, size: info.size };
   }
@@ -37,6 +35,15 @@ export class BlobStore {
 
   open(d: Digest, range?: ReadOptions): Promise<Readable | undefined> {
     return this.#driver.reader(blobKey(d), range);
+  }
+
+  /** Writes a blob (or a range) into `out` and ends it, by the driver's fastest way; false when it is missing. */
+  async send(d: Digest, out: Writable, range?: ReadOptions): Promise<boolean> {
+    if (this.#driver.sendTo) return this.#driver.sendTo(blobKey(d), out, range);
+    const stream = await this.open(d, range);
+    if (!stream) return false;
+    await pipeline(stream, out);
+    return true;
   }
 
   /** Links a stored blob into a repository; touching it so a running garbage collection keeps it. */

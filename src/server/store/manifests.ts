@@ -1,18 +1,10 @@
 // Manifests (stored as blobs, linked into a repository as revisions), tags, and the referrers of subjects.
 import type { Descriptor, Digest } from "../../oci/index.ts";
 import type { StorageDriver } from "../storage/driver.ts";
-import {
-  blobKey,
-  manifestsKey,
-  referrerKey,
-  referrersKey,
-  revisionKey,
-  tagKey,
-  tagsKey,
-} from "../storage/layout.ts";
+import { blobKey, manifestsKey, referrerKey, referrersKey, revisionKey, tagKey, tagsKey } from "../storage/layout.ts";
 import { isDigest } from "../../oci/index.ts";
 import { compareBytewise, isTag } from "../names.ts";
-import { Lru } from "./lru.ts";
+import { Lru } from "../lru.ts";
 
 /** What a repository records about each manifest it holds. */
 export interface ManifestMeta {

@@ -7,9 +7,9 @@ import type { Digest } from "../../oci/index.ts";
 import { RegistryError } from "../errors.ts";
 import { OffsetMismatch } from "../storage/driver.ts";
 import type { StorageDriver } from "../storage/driver.ts";
-import { blobKey, uploadDataKey, uploadInfoKey, uploadKey, uploadsRoot } from "../storage/layout.ts";
+import { blobKey, uploadDataKey, uploadHashKey, uploadInfoKey, uploadKey, uploadsRoot } from "../storage/layout.ts";
 import type { BlobStore } from "./blobs.ts";
-import { Lru } from "./lru.ts";
+import { Lru } from "../lru.ts";
 
 export interface UploadInfo {
   name: string;
@@ -23,6 +23,13 @@ export interface AppendRequest {
   start?: number;
   /** Exact number of bytes expected (from Content-Range or Content-Length). */
   length?: number;
+}
+
+/** The digest of a session's first `offset` bytes, saved after each append. */
+interface HashState {
+  offset: number;
+  algorithm: string;
+  digest: string;
 }
 
 interface RunningHash {
@@ -95,7 +102,10 @@ export class UploadStore {
       const actual = await this.#digestOf(id, size, digestAlgorithm(digest));
       if (actual !== digest) {
         this.#hashes.delete(id);
-        if (size !== before) await this.#driver.truncate(uploadDataKey(id), before);
+        if (size !== before) {
+          await this.#driver.delete(uploadHashKey(id));
+          await this.#driver.truncate(uploadDataKey(id), before);
+        }
         throw new RegistryError("DIGEST_INVALID", "provided digest did not match uploaded content", {
           detail: { expected: digest, actual },
         });
@@ -132,8 +142,11 @@ export class UploadStore {
     if (req.start !== undefined && req.start !== offset) throw rangeError(offset);
     let running = this.#hashes.get(id);
     if (running && (running.offset !== offset || running.algorithm !== info.algorithm)) running = undefined;
-    const hash = running?.hash;
+    // A chunk at offset 0 can always start a digest, whichever process (or instance) created the session.
+    const hash = running?.hash ?? (offset === 0 ? createHash(info.algorithm) : undefined);
     this.#hashes.delete(id);
+    // The saved digest describes the data as it is now; it must not outlive a change it did not see.
+    await this.#driver.delete(uploadHashKey(id));
     let received = 0;
     const max = this.#maxBlobSize;
     const expected = req.length;
@@ -157,7 +170,16 @@ export class UploadStore {
       if (e instanceof OffsetMismatch) throw rangeError(e.actual);
       throw e;
     }
-    if (hash) this.#hashes.set(id, { offset: offset + received, algorithm: info.algorithm, hash });
+    if (hash) {
+      this.#hashes.set(id, { offset: offset + received, algorithm: info.algorithm, hash });
+      // The digest so far, for whichever process (or instance) closes the session: no need to re-read the data.
+      const state: HashState = {
+        offset: offset + received,
+        algorithm: info.algorithm,
+        digest: hash.copy().digest("hex"),
+      };
+      await this.#driver.putContent(uploadHashKey(id), JSON.stringify(state));
+    }
     return offset + received;
   }
 
@@ -165,6 +187,11 @@ export class UploadStore {
     const running = this.#hashes.get(id);
     if (running && running.offset === size && running.algorithm === algorithm)
       return `${algorithm}:${running.hash.copy().digest("hex")}`;
+    const saved = await this.#driver.getContent(uploadHashKey(id));
+    if (saved) {
+      const state = JSON.parse(saved.toString("utf8")) as HashState;
+      if (state.offset === size && state.algorithm === algorithm) return `${algorithm}:${state.digest}`;
+    }
     const hash = createHash(algorithm);
     const stream = await this.#driver.reader(uploadDataKey(id));
     if (!stream) throw new RegistryError("BLOB_UPLOAD_UNKNOWN");

@@ -69,7 +69,8 @@ async function pump(
             if (chunk.length === 0) continue;
           }
           got += chunk.length;
-          if (got > desc.size) throw new HoistError("SIZE_INVALID", `blob ${desc.digest} is larger than ${desc.size} bytes`);
+          if (got > desc.size)
+            throw new HoistError("SIZE_INVALID", `blob ${desc.digest} is larger than ${desc.size} bytes`);
           options.onProgress?.(got);
           if (!out.write(chunk)) await drained(out);
           if (out.destroyed) return;

@@ -52,7 +52,7 @@ function cidrContains(cidr: string, ip: string): boolean {
   const toInt = (s: string): number => s.split(".").reduce((n, p) => (n << 8) + Number(p), 0) >>> 0;
   const bits = Number(m[2]);
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((toInt(m[1] as string) & mask) >>> 0) === ((toInt(ip) & mask) >>> 0);
+  return (toInt(m[1] as string) & mask) >>> 0 === (toInt(ip) & mask) >>> 0;
 }
 
 /** Whether a registry host may be reached without verified TLS. */

@@ -72,7 +72,9 @@ export async function responseError(res: HttpResponse, context?: string): Promis
           : `${res.status} ${plain && plain.length < 200 && !plain.startsWith("<") ? plain : statusText(res.status)}`;
     text = fallback;
   }
-  return Object.assign(new HoistError(code, context ? `${context}: ${text}` : text), { status: res.status });
+  // An auth failure says all there is to say; the step it happened at is noise.
+  const prefix = context && code !== "UNAUTHORIZED" && code !== "DENIED" ? `${context}: ` : "";
+  return Object.assign(new HoistError(code, `${prefix}${text}`), { status: res.status });
 }
 
 function statusText(status: number): string {

@@ -9,7 +9,14 @@ export { openBlob } from "./blob-reader.ts";
 export type { BlobReadOptions } from "./blob-reader.ts";
 export { blobExists, mountBlob, startUpload, uploadBlob } from "./upload.ts";
 export type { BlobTarget, MountResult, UploadOptions } from "./upload.ts";
-export { choosePlatform, defaultPlatform, formatPlatform, normalizePlatform, parsePlatform, platformDistance } from "./platform.ts";
+export {
+  choosePlatform,
+  defaultPlatform,
+  formatPlatform,
+  normalizePlatform,
+  parsePlatform,
+  platformDistance,
+} from "./platform.ts";
 export { RemoteSource, configPlatform } from "./source.ts";
 export type { RemoteSourceOptions, Resolved } from "./source.ts";
 export { RemoteSink } from "./sink.ts";

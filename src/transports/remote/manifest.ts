@@ -41,7 +41,16 @@ export async function getManifest(
   const bytes = await readBody(res, MAX_MANIFEST_BYTES);
   const digest = digestOf(bytes, reference.includes(":") ? reference : undefined);
   if (isDigest(reference) && digest !== reference)
-    throw new HoistError("DIGEST_INVALID", `manifest ${reference} from ${client.registry}/${repo} has digest ${digest}`);
+    throw new HoistError(
+      "DIGEST_INVALID",
+      `manifest ${reference} from ${client.registry}/${repo} has digest ${digest}`,
+    );
+  const claimed = res.headers["docker-content-digest"];
+  if (claimed && isDigest(claimed) && digestAlgorithm(claimed) === digestAlgorithm(digest) && claimed !== digest)
+    throw new HoistError(
+      "DIGEST_INVALID",
+      `manifest ${repo}:${reference} from ${client.registry} has digest ${digest}, the registry says ${claimed}`,
+    );
   return { bytes, digest, mediaType: mediaTypeOf(bytes, res.headers["content-type"]) };
 }
 

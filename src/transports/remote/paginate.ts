@@ -27,7 +27,12 @@ export async function paginate<T>(
   const out: T[] = [];
   let path: string | URL = first;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const res = await client.send({ method: "GET", path, scopes, ...(options.signal ? { signal: options.signal } : {}) });
+    const res = await client.send({
+      method: "GET",
+      path,
+      scopes,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     if (res.status !== 200) throw await responseError(res, `listing ${options.what}`);
     const next = nextLink(res.headers["link"], res.url);
     out.push(...pick(await readJson<unknown>(res, 16 << 20)));

@@ -67,7 +67,8 @@ export async function search(registry: string, term: string, options: SearchOpti
   const res = await client.send({ method: "GET", path: v1, headers: { accept: "application/json" }, ...signal });
   if (res.status === 200 && /json/.test(res.headers["content-type"] ?? "")) {
     const doc = await readJson<V1Answer>(res).catch(() => undefined);
-    if (doc && Array.isArray(doc.results)) return doc.results.map((r) => normalize(r, `${registry}/`)).slice(0, options.limit);
+    if (doc && Array.isArray(doc.results))
+      return doc.results.map((r) => normalize(r, `${registry}/`)).slice(0, options.limit);
   } else await discard(res);
   return searchCatalog(registry, term, options);
 }
@@ -83,13 +84,22 @@ async function searchCatalog(registry: string, term: string, options: SearchOpti
       ["registry:catalog:*"],
       (doc) => {
         const list = (doc as { repositories?: unknown }).repositories;
-        return Array.isArray(list) ? list.filter((r): r is string => typeof r === "string" && r.toLowerCase().includes(needle)) : [];
+        return Array.isArray(list)
+          ? list.filter((r): r is string => typeof r === "string" && r.toLowerCase().includes(needle))
+          : [];
       },
-      { limit: options.limit, what: `repositories of ${registry}`, ...(options.signal ? { signal: options.signal } : {}) },
+      {
+        limit: options.limit,
+        what: `repositories of ${registry}`,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
     );
   } catch (e) {
     if (e instanceof HoistError && e.code === "NOT_FOUND")
-      throw new HoistError("UNSUPPORTED", `${registry} supports neither /v1/search nor /v2/_catalog, so it cannot be searched`);
+      throw new HoistError(
+        "UNSUPPORTED",
+        `${registry} supports neither /v1/search nor /v2/_catalog, so it cannot be searched`,
+      );
     throw e;
   }
   return repos.slice(0, options.limit).map((r) => normalize({ name: r }, `${registry}/`));

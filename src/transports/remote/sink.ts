@@ -147,14 +147,20 @@ export class RemoteSink implements ImageSink {
           first = false;
           return blob;
         }
-        if (!this.options.openBlob) throw new HoistError("REGISTRY", `uploading ${desc.digest} failed and the source cannot send it again`);
+        if (!this.options.openBlob)
+          throw new HoistError("REGISTRY", `uploading ${desc.digest} failed and the source cannot send it again`);
         return this.options.openBlob(desc);
       };
     }
     await this.upload(layer, desc, open, signal);
   }
 
-  private async upload(layer: LayerRef, desc: Descriptor, open: () => Promise<Readable>, signal?: AbortSignal): Promise<void> {
+  private async upload(
+    layer: LayerRef,
+    desc: Descriptor,
+    open: () => Promise<Readable>,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const session = this.sessions.get(layer.diffId);
     this.sessions.delete(layer.diffId);
     await uploadBlob(this.client, this.repo, { digest: desc.digest, size: desc.size }, open, {
@@ -197,7 +203,13 @@ export class RemoteSink implements ImageSink {
     const id = sha256(image.config);
     const configDesc = { digest: id, size: image.config.length };
     if (!(await blobExists(this.client, this.repo, id, signal)))
-      await uploadBlob(this.client, this.repo, configDesc, async () => Readable.from([image.config]), signal ? { signal } : {});
+      await uploadBlob(
+        this.client,
+        this.repo,
+        configDesc,
+        async () => Readable.from([image.config]),
+        signal ? { signal } : {},
+      );
     const layers = image.layers.map((l) => {
       const d = this.pushed.get(l.diffId);
       if (!d) throw new HoistError("INTERNAL", `layer ${l.diffId} was not pushed`);
@@ -230,10 +242,16 @@ export class RemoteSink implements ImageSink {
     const original = image.manifest;
     if (original) {
       const m = parseManifest(original.bytes);
-      if (m.config.digest === configDigest && m.layers.length === layers.length && m.layers.every((d, i) => d.digest === layers[i]?.digest))
+      if (
+        m.config.digest === configDigest &&
+        m.layers.length === layers.length &&
+        m.layers.every((d, i) => d.digest === layers[i]?.digest)
+      )
         return original;
     }
-    const docker = original?.mediaType === MediaType.dockerManifest && layers.every((d) => layerCompressionOf(d.mediaType) !== "zstd");
+    const docker =
+      original?.mediaType === MediaType.dockerManifest &&
+      layers.every((d) => layerCompressionOf(d.mediaType) !== "zstd");
     const layerType = (d: Descriptor): string => {
       const c = layerCompressionOf(d.mediaType) ?? "gzip";
       return docker ? dockerLayerType(c) : ociLayerType(c);
@@ -241,7 +259,11 @@ export class RemoteSink implements ImageSink {
     const doc = {
       schemaVersion: 2,
       mediaType: docker ? MediaType.dockerManifest : MediaType.ociManifest,
-      config: { mediaType: docker ? MediaType.dockerConfig : MediaType.ociConfig, size: image.config.length, digest: configDigest },
+      config: {
+        mediaType: docker ? MediaType.dockerConfig : MediaType.ociConfig,
+        size: image.config.length,
+        digest: configDigest,
+      },
       layers: layers.map((d) => ({ mediaType: layerType(d), size: d.size, digest: d.digest })),
     };
     const bytes = Buffer.from(JSON.stringify(doc, null, 3));

@@ -14,7 +14,7 @@ import {
   type Manifest,
   type Platform,
 } from "../../oci/index.ts";
-import { familiarString, toString, type Reference } from "../../ref/index.ts";
+import { familiarName, familiarString, toString, type Reference } from "../../ref/index.ts";
 import { layerRefs } from "../archive-common/oci-reader.ts";
 import type { ImageSource, LayerRef, ManifestBytes, SourceImage } from "../types.ts";
 import { openBlob } from "./blob-reader.ts";
@@ -88,7 +88,8 @@ export class RemoteSource implements ImageSource {
       );
     }
     const manifest = await this.fetchManifest(entry.digest, signal);
-    if (isIndexType(manifest.mediaType)) throw new HoistError("UNSUPPORTED", `${familiarString(this.ref)}: nested indexes are not supported`);
+    if (isIndexType(manifest.mediaType))
+      throw new HoistError("UNSUPPORTED", `${familiarString(this.ref)}: nested indexes are not supported`);
     checkImageManifest(manifest, this.ref);
     return { top, manifest, ...(entry.platform ? { platform: entry.platform } : {}) };
   }
@@ -101,10 +102,14 @@ export class RemoteSource implements ImageSource {
       const name = familiarString(this.ref);
       if (e.code === "NOT_FOUND" && !/name unknown/.test(e.message))
         throw new HoistError("NOT_FOUND", `manifest for ${name} not found: ${e.message}`, { cause: e });
-      if (e.code === "UNAUTHORIZED" || e.code === "DENIED" || (e.code === "NOT_FOUND" && /name unknown/.test(e.message)))
+      if (
+        e.code === "UNAUTHORIZED" ||
+        e.code === "DENIED" ||
+        (e.code === "NOT_FOUND" && /name unknown/.test(e.message))
+      )
         throw new HoistError(
           e.code,
-          `pull access denied for ${name.replace(/[:@].*$/, "")}, repository does not exist or may require 'hoist login': ${e.message}`,
+          `pull access denied for ${familiarName(this.ref)}, repository does not exist or may require 'hoist login': ${e.message}`,
           { cause: e },
         );
       throw e;
@@ -146,7 +151,8 @@ export class RemoteSource implements ImageSource {
   }
 
   private async fetchConfig(desc: Descriptor): Promise<Buffer> {
-    if (desc.size > MAX_CONFIG_BYTES) throw new HoistError("BAD_ARCHIVE", `config ${desc.digest} is larger than ${MAX_CONFIG_BYTES} bytes`);
+    if (desc.size > MAX_CONFIG_BYTES)
+      throw new HoistError("BAD_ARCHIVE", `config ${desc.digest} is larger than ${MAX_CONFIG_BYTES} bytes`);
     const res = await this.client.send({
       method: "GET",
       path: `/v2/${this.ref.path}/blobs/${desc.digest}`,
@@ -157,7 +163,10 @@ export class RemoteSource implements ImageSource {
     const bytes = await readBody(res, MAX_CONFIG_BYTES);
     const got = digestOf(bytes, desc.digest);
     if (got !== desc.digest || bytes.length !== desc.size)
-      throw new HoistError("DIGEST_INVALID", `config ${desc.digest} from ${this.client.registry}/${this.ref.path} has digest ${got} (${bytes.length} bytes)`);
+      throw new HoistError(
+        "DIGEST_INVALID",
+        `config ${desc.digest} from ${this.client.registry}/${this.ref.path} has digest ${got} (${bytes.length} bytes)`,
+      );
     parseImageConfig(bytes);
     return bytes;
   }
@@ -197,7 +206,8 @@ function checkImageManifest(m: ManifestBytes, ref: Reference): void {
       "UNSUPPORTED",
       `${familiarString(ref)} is a Docker Image manifest version 2, schema 1 image, which is no longer supported: push it again with a current client`,
     );
-  if (!isManifestType(m.mediaType)) throw new HoistError("UNSUPPORTED", `${familiarString(ref)}: unsupported manifest type ${m.mediaType}`);
+  if (!isManifestType(m.mediaType))
+    throw new HoistError("UNSUPPORTED", `${familiarString(ref)}: unsupported manifest type ${m.mediaType}`);
   const manifest = parseManifest(m.bytes);
   const ct = manifest.config.mediaType;
   if (ct !== MediaType.ociConfig && ct !== MediaType.dockerConfig)

@@ -27,7 +27,12 @@ export interface UploadOptions {
 /** Blobs up to this size go in one PUT. */
 const MONOLITHIC_MAX = 1 << 20;
 
-export async function blobExists(client: RegistryClient, repo: string, digest: Digest, signal?: AbortSignal): Promise<boolean> {
+export async function blobExists(
+  client: RegistryClient,
+  repo: string,
+  digest: Digest,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const res = await client.send({
     method: "HEAD",
     path: `/v2/${repo}/blobs/${digest}`,
@@ -59,7 +64,8 @@ export async function mountBlob(
   });
   await discard(res);
   if (res.status === 201) return { mounted: true };
-  if (res.status === 202 && res.headers["location"]) return { mounted: false, session: new URL(res.headers["location"], res.url) };
+  if (res.status === 202 && res.headers["location"])
+    return { mounted: false, session: new URL(res.headers["location"], res.url) };
   if (res.status === 401 || res.status === 403 || res.status === 404) return { mounted: false };
   throw await responseError(res, `mounting blob ${digest} from ${from}`);
 }
@@ -152,14 +158,28 @@ async function sendBlob(
     let loc = location;
     if (options.chunkSize) loc = await patchChunks(client, repo, location, stream, options.chunkSize, options.signal);
     else {
-      const patched = await client.send({ method: "PATCH", path: loc, headers: octet, body: stream, scopes: [repoScope(repo, true)], ...signal });
-      if (patched.status !== 202 && patched.status !== 204) throw await responseError(patched, `uploading blob ${blob.digest}`);
+      const patched = await client.send({
+        method: "PATCH",
+        path: loc,
+        headers: octet,
+        body: stream,
+        scopes: [repoScope(repo, true)],
+        ...signal,
+      });
+      if (patched.status !== 202 && patched.status !== 204)
+        throw await responseError(patched, `uploading blob ${blob.digest}`);
       await discard(patched);
       loc = nextLocation(patched);
     }
-    res = await client.send({ method: "PUT", path: withDigest(loc, blob.digest), scopes: [repoScope(repo, true)], ...signal });
+    res = await client.send({
+      method: "PUT",
+      path: withDigest(loc, blob.digest),
+      scopes: [repoScope(repo, true)],
+      ...signal,
+    });
   }
-  if (res.status !== 201 && res.status !== 204 && res.status !== 200) throw await responseError(res, `uploading blob ${blob.digest}`);
+  if (res.status !== 201 && res.status !== 204 && res.status !== 200)
+    throw await responseError(res, `uploading blob ${blob.digest}`);
   await discard(res);
 }
 

@@ -1,0 +1,64 @@
+// Bench cases of the containers issue: `run --rm busybox true`, and `commit` of a container that wrote
+// 2,000 small files and a 64 MB file, against podman with a private store.
+import { join } from "node:path";
+import { cleanup, hoistBin, podmanArgs, repo, scratch, sh, type BenchCase } from "../harness.ts";
+
+const fill =
+  "mkdir -p /data/small && dd if=/dev/urandom of=/data/big.bin bs=1048576 count=64 2>/dev/null && " +
+  'i=0; while [ $i -lt 2000 ]; do echo "file $i" > /data/small/f$i.txt; i=$((i+1)); done';
+
+export function containerCases(): BenchCase[] {
+  const dir = scratch("containers");
+  const hroot = join(dir, "hoist");
+  const h = (...a: string[]): string[] => [hoistBin, "--root", hroot, ...a];
+  const p = (...a: string[]): string[] => ["podman", ...podmanArgs(dir), ...a];
+  const quiet = (cmd: string[]): void => {
+    try {
+      sh(cmd[0] as string, cmd.slice(1), { quiet: true });
+    } catch {
+      /* e.g. nothing to remove yet */
+    }
+  };
+  let imported = false;
+  const images = (): void => {
+    if (imported) return;
+    imported = true;
+    const tar = sh(join(repo, "scripts/busybox-rootfs"), [], { quiet: true }).trim();
+    sh(hoistBin, ["--root", hroot, "import", tar, "busybox:latest"], { quiet: true });
+    sh("podman", [...podmanArgs(dir), "import", tar, "busybox:latest"], { quiet: true });
+  };
+  return [
+    {
+      name: "run --rm busybox true",
+      peer: "podman",
+      target: 0.4,
+      setup: images,
+      hoist: { cmd: () => h("run", "--rm", "busybox", "true") },
+      other: { cmd: () => p("run", "--rm", "busybox", "true") },
+    },
+    {
+      name: "commit (2,000 files + 64 MB)",
+      peer: "podman",
+      target: 0.7,
+      setup: () => {
+        images();
+        sh(hoistBin, ["--root", hroot, "run", "--name", "benchc", "busybox", "sh", "-c", fill], { quiet: true });
+        sh("podman", [...podmanArgs(dir), "run", "--name", "benchc", "busybox", "sh", "-c", fill], { quiet: true });
+      },
+      hoist: {
+        before: () => quiet(h("rmi", "bench/committed:latest")),
+        cmd: () => h("commit", "benchc", "bench/committed:latest"),
+      },
+      other: {
+        before: () => quiet(p("rmi", "bench/committed:latest")),
+        cmd: () => p("commit", "-q", "benchc", "bench/committed:latest"),
+      },
+      teardown: () => {
+        quiet(h("rm", "-f", "benchc"));
+        quiet(p("rm", "-f", "benchc"));
+        quiet(["podman", ...podmanArgs(dir), "system", "reset", "-f"]);
+        cleanup(dir);
+      },
+    },
+  ];
+}

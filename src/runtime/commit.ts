@@ -1,0 +1,102 @@
+// `commit`: the container's layer becomes a new image layer (an OCI tar with whiteouts translated from
+// overlayfs's form), added through the store sink with a config and a history entry, optionally tagged.
+import { applyChanges } from "../image/changes.ts";
+import { MediaType, parseImageConfig, type ContainerConfig, type Digest, type ImageConfig } from "../oci/index.ts";
+import type { ContainerRecord } from "../store/containers.ts";
+import { createLayer } from "../streams/index.ts";
+import { storeImage, StoreSink } from "../transports/store/index.ts";
+import { findActive } from "./lifecycle.ts";
+import type { Engine } from "./engine.ts";
+import { runtimeCall } from "./oci-runtime.ts";
+
+export interface CommitOptions {
+  /** A normalized tagged name for the new image. */
+  name?: string;
+  message?: string;
+  author?: string;
+  /** Dockerfile-style config changes (--change). */
+  changes?: string[];
+  /** Pause a running container while its layer is read (docker's default). */
+  pause?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The committed image's container config: the image's, with what the container was created with. */
+function commitConfig(base: ContainerConfig, c: ContainerRecord): ContainerConfig {
+  const cfg: ContainerConfig = { ...base };
+  const cc = c.Config;
+  cfg.Env = cc.Env;
+  cfg.Cmd = cc.Cmd;
+  cfg.Entrypoint = cc.Entrypoint;
+  if (cc.WorkingDir) cfg.WorkingDir = cc.WorkingDir;
+  else delete cfg.WorkingDir;
+  if (cc.User) cfg.User = cc.User;
+  else delete cfg.User;
+  if (Object.keys(cc.Labels).length) cfg.Labels = cc.Labels;
+  if (cc.ExposedPorts) cfg.ExposedPorts = cc.ExposedPorts;
+  if (cc.StopSignal) cfg.StopSignal = cc.StopSignal;
+  if (cc.Volumes) cfg.Volumes = cc.Volumes;
+  return cfg;
+}
+
+export async function commitContainer(engine: Engine, ref: string, o: CommitOptions = {}): Promise<Digest> {
+  const changes = o.changes ?? [];
+  applyChanges({}, changes); // bad changes fail before anything is read
+  const c = await findActive(engine, ref);
+  const store = engine.store;
+  const baseRecord = store.state().images[c.Image.slice(7)];
+  if (!baseRecord) throw new Error(`the container's image ${c.Image} is missing`);
+  const base = parseImageConfig(store.readBlob(c.Image));
+  const driver = await engine.driver(c.Driver);
+  const lowers = engine.lowers(c);
+  const running = c.State.Status === "running";
+  const pause = running && (o.pause ?? true);
+  const rt = engine.runtime(c);
+  if (pause) await runtimeCall(rt, ["pause", c.Id]);
+  const sink = new StoreSink(store, { parent: c.Image });
+  try {
+    const staging = await sink.stagingArea();
+    const view = driver.changesDir(c.Id, lowers, staging.scratch("changes"));
+    let layer;
+    try {
+      const tar = createLayer(view.path, {
+        mode: "overlay",
+        truncateMtime: true,
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+      layer = await sink.ingestLayer(tar, MediaType.ociLayer, o.signal);
+    } finally {
+      view.release();
+      if (pause) await runtimeCall(rt, ["resume", c.Id]).catch(() => {});
+    }
+    const created = new Date().toISOString();
+    const config: ImageConfig = {
+      ...base,
+      created,
+      ...(o.author ? { author: o.author } : {}),
+      config: applyChanges(commitConfig(base.config ?? {}, c), changes),
+      history: [
+        ...(base.history ?? []),
+        {
+          created,
+          created_by: [...(c.Config.Cmd ?? [])].join(" "),
+          ...(o.author ? { author: o.author } : {}),
+          ...(o.message ? { comment: o.message } : {}),
+        },
+      ],
+      rootfs: { type: "layers", diff_ids: [...base.rootfs.diff_ids, layer.diffId] },
+    };
+    if (!o.author) delete config.author;
+    const baseLayers = await storeImage(store, baseRecord, []).layers();
+    const id = await sink.putImage({
+      config: Buffer.from(JSON.stringify(config)),
+      layers: [...baseLayers, layer],
+      names: o.name ? [o.name] : [],
+    });
+    await sink.commit();
+    return id;
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+}

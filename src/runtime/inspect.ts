@@ -1,0 +1,139 @@
+// docker's `container inspect` JSON for a container record.
+import { join } from "node:path";
+import type { ContainerRecord } from "../store/containers.ts";
+import type { Engine } from "./engine.ts";
+import { logPath } from "./logs.ts";
+
+const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+function mounts(engine: Engine, c: ContainerRecord): object[] {
+  return c.Mounts.map((m) => ({
+    Type: m.Type,
+    ...(m.Type === "volume" ? { Name: m.Source } : {}),
+    Source: m.Type === "volume" ? engine.volumeDir(m.Source) : m.Source,
+    Destination: m.Destination,
+    ...(m.Type === "volume" ? { Driver: "local" } : {}),
+    Mode: m.Type === "bind" ? (m.ReadOnly ? "ro" : "") : m.Type === "volume" ? "z" : "",
+    RW: !m.ReadOnly,
+    Propagation: m.Type === "bind" ? (m.Propagation ?? "rprivate") : "",
+  }));
+}
+
+function networkSettings(c: ContainerRecord): object {
+  const mode = c.HostConfig.NetworkMode;
+  const name = mode === "default" ? "bridge" : mode;
+  const ports: Record<string, object[] | null> = {};
+  for (const p of Object.keys(c.Config.ExposedPorts ?? {})) ports[p] = null;
+  return {
+    Bridge: "",
+    SandboxID: "",
+    SandboxKey: c.State.Pid && mode !== "host" ? `/proc/${c.State.Pid}/ns/net` : "",
+    Ports: mode === "host" ? {} : ports,
+    Gateway: "",
+    IPAddress: "",
+    IPPrefixLen: 0,
+    MacAddress: "",
+    Networks: {
+      [name]: {
+        IPAMConfig: null,
+        Links: null,
+        Aliases: null,
+        NetworkID: "",
+        EndpointID: "",
+        Gateway: "",
+        IPAddress: "",
+        IPPrefixLen: 0,
+        MacAddress: "",
+      },
+    },
+  };
+}
+
+export interface InspectOptions {
+  size?: boolean;
+}
+
+export async function inspectContainer(
+  engine: Engine,
+  c: ContainerRecord,
+  o: InspectOptions = {},
+): Promise<Record<string, unknown>> {
+  const dir = engine.dir(c.Id);
+  const driver = await engine.driver(c.Driver);
+  let lowers: string[];
+  try {
+    lowers = engine.lowers(c);
+  } catch {
+    lowers = [];
+  }
+  const s = c.State;
+  const hc = c.HostConfig;
+  const out: Record<string, unknown> = {
+    Id: c.Id,
+    Created: c.Created,
+    Path: c.Path,
+    Args: c.Args,
+    State: {
+      Status: s.Status,
+      Running: s.Status === "running" || s.Status === "paused",
+      Paused: s.Status === "paused",
+      Restarting: false,
+      OOMKilled: s.OOMKilled,
+      Dead: s.Status === "dead",
+      Pid: s.Pid,
+      ExitCode: s.ExitCode,
+      Error: s.Error,
+      StartedAt: s.StartedAt || ZERO_TIME,
+      FinishedAt: s.FinishedAt || ZERO_TIME,
+    },
+    Image: c.Image,
+    ResolvConfPath: join(dir, "resolv.conf"),
+    HostnamePath: join(dir, "hostname"),
+    HostsPath: join(dir, "hosts"),
+    LogPath: logPath(dir, c.Id),
+    Name: `/${c.Name}`,
+    RestartCount: c.RestartCount,
+    Driver: c.Driver,
+    Platform: "linux",
+    MountLabel: "",
+    ProcessLabel: "",
+    AppArmorProfile: "",
+    ExecIDs: null,
+    HostConfig: {
+      Binds: hc.Binds,
+      ContainerIDFile: "",
+      LogConfig: { Type: "json-file", Config: {} },
+      NetworkMode: hc.NetworkMode,
+      PortBindings: hc.PortBindings,
+      RestartPolicy: { Name: "no", MaximumRetryCount: 0 },
+      AutoRemove: hc.AutoRemove,
+      VolumeDriver: "",
+      VolumesFrom: null,
+      CapAdd: hc.CapAdd,
+      CapDrop: hc.CapDrop,
+      Dns: [],
+      DnsOptions: [],
+      DnsSearch: [],
+      ExtraHosts: null,
+      Privileged: hc.Privileged,
+      PublishAllPorts: false,
+      ReadonlyRootfs: hc.ReadonlyRootfs,
+      ...(hc.Tmpfs ? { Tmpfs: hc.Tmpfs } : {}),
+      ...(hc.Init ? { Init: true } : {}),
+      Runtime: hc.Runtime,
+      Memory: hc.Memory,
+      NanoCpus: hc.NanoCpus,
+      PidsLimit: hc.PidsLimit ?? null,
+    },
+    GraphDriver: { Data: driver.graphData(c.Id, lowers), Name: c.Driver },
+    Mounts: mounts(engine, c),
+    Config: c.Config,
+    NetworkSettings: networkSettings(c),
+  };
+  if (o.size) {
+    const rw = driver.sizeRw(c.Id, lowers);
+    out.SizeRw = rw;
+    out.SizeRootFs = rw + (engine.store.state().images[c.Image.slice(7)]?.size ?? 0);
+  }
+  return out;
+}
