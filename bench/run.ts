@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { printResults, repo, runCase, type BenchCase, type Result } from "./harness.ts";
 import { storeCases } from "./cases/store.ts";
+import { registryClientCases } from "./cases/registry-client.ts";
 
 const argv = process.argv.slice(2);
 const runsAt = argv.indexOf("--runs");
@@ -12,7 +13,7 @@ const filters = argv.filter((a, i) => !a.startsWith("--") && i !== runsAt + 1);
 // podman needs runc and rlimits within the host's hard limit on this machine.
 execFileSync(join(repo, "scripts/containers-conf"), { stdio: "inherit" });
 
-const suites: (() => BenchCase[])[] = [storeCases];
+const suites: (() => BenchCase[])[] = [storeCases, registryClientCases];
 const results: Result[] = [];
 for (const suite of suites) {
   for (const c of suite()) {

@@ -111,7 +111,10 @@ test("COPY: wildcards, --exclude, --parents, --link, --chown by name, --chmod", 
 });
 
 test("COPY --link: its layer is reused when the steps before it change", () => {
-  const dir = context({ "a.txt": "a\n", Dockerfile: "FROM busybox\nARG X\nRUN echo $X > /x\nCOPY --link a.txt /linked/\nCOPY a.txt /plain/\n" });
+  const dir = context({
+    "a.txt": "a\n",
+    Dockerfile: "FROM busybox\nARG X\nRUN echo $X > /x\nCOPY --link a.txt /linked/\nCOPY a.txt /plain/\n",
+  });
   built(dir, ["--build-arg", "X=1"]);
   const second = built(dir, ["--build-arg", "X=2", "-t", "link:2"]);
   assert.match(second, /#3 \[3\/4\] COPY --link a\.txt \/linked\/\n#3 CACHED/);
@@ -202,7 +205,9 @@ test(
       const remote = `${reg.host}/lib/busybox:latest`;
       ok(root, ["tag", "busybox:latest", remote]);
       ok(root, ["push", "-q", remote]);
-      const dir = context({ Dockerfile: `FROM ${reg.host}/lib/busybox\nCOPY --from=${remote} /bin/busybox /copied\nRUN test -x /copied\n` });
+      const dir = context({
+        Dockerfile: `FROM ${reg.host}/lib/busybox\nCOPY --from=${remote} /bin/busybox /copied\nRUN test -x /copied\n`,
+      });
       const r = hoist(fresh, ["build", "--progress=plain", "-t", "pulled:1", dir]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(ok(fresh, ["images"]), /lib\/busybox/);
