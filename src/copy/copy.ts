@@ -18,37 +18,42 @@ export interface CopyOptions {
 export async function copy(source: ImageSource, sink: ImageSink, options: CopyOptions = {}): Promise<Digest[]> {
   const { signal, onEvent } = options;
   const ids: Digest[] = [];
-  const done = new Set<string>();
+  const inFlight = new Map<string, Promise<void>>();
   try {
     const images = await source.images(signal ? { signal } : {});
     for (const [i, image] of images.entries()) {
       if (options.select && !options.select(image, i)) continue;
       signal?.throwIfAborted();
       const layers = await image.layers();
-      const put: LayerRef[] = [];
-      for (const layer of layers) {
-        const target = sink.capabilities.wantsUncompressed ? uncompressedRef(layer) : layer;
-        put.push(target);
+      const put = layers.map((layer) => (sink.capabilities.wantsUncompressed ? uncompressedRef(layer) : layer));
+      // Layers go to the sink as many at a time as it takes (a registry: several uploads at once).
+      await eachLimit(layers, sink.capabilities.parallelLayers ?? 1, async (layer, j) => {
+        const target = put[j] as LayerRef;
         // Skip by the blob the sink would store, so a second blob of the same diffID is not lost.
         const key = target.descriptor.digest;
-        if (done.has(key) || (await sink.hasLayer(target))) {
-          onEvent?.({ type: "layer-skip", layer });
-          done.add(key);
-          continue;
-        }
-        onEvent?.({ type: "layer-start", layer });
-        // Errors travel both ways: a failing source destroys the verifier, and a digest mismatch stays on the
-        // verifier's errored state for the sink to see even if it has not started reading yet.
-        const raw = await image.openLayer(layer, signal ? { signal } : {});
-        const verify = verifyDigest(layer.descriptor.digest, layer.descriptor.size);
-        raw.on("error", (e) => verify.destroy(e));
-        verify.on("error", () => undefined);
-        let blob: Readable = raw.pipe(verify);
-        if (sink.capabilities.wantsUncompressed && layer.compression !== "none") blob = (await decompress(blob)).stream;
-        await sink.putLayer(target, blob, signal ? { signal } : {});
-        done.add(key);
-        onEvent?.({ type: "layer-done", layer });
-      }
+        const pending = inFlight.get(key);
+        if (pending) return pending;
+        const work = (async () => {
+          if (await sink.hasLayer(target)) {
+            onEvent?.({ type: "layer-skip", layer });
+            return;
+          }
+          onEvent?.({ type: "layer-start", layer });
+          // Errors travel both ways: a failing source destroys the verifier, and a digest mismatch stays on the
+          // verifier's errored state for the sink to see even if it has not started reading yet.
+          const raw = await image.openLayer(layer, signal ? { signal } : {});
+          const verify = verifyDigest(layer.descriptor.digest, layer.descriptor.size);
+          raw.on("error", (e) => verify.destroy(e));
+          verify.on("error", () => undefined);
+          let blob: Readable = raw.pipe(verify);
+          if (sink.capabilities.wantsUncompressed && layer.compression !== "none")
+            blob = (await decompress(blob)).stream;
+          await sink.putLayer(target, blob, signal ? { signal } : {});
+          onEvent?.({ type: "layer-done", layer });
+        })();
+        inFlight.set(key, work);
+        return work;
+      });
       const manifest = sink.capabilities.wantsUncompressed ? undefined : await image.manifest();
       const names = options.names ? options.names(image) : image.names;
       const id = await sink.putImage(
@@ -84,4 +89,26 @@ export function uncompressedRef(layer: LayerRef): LayerRef {
     },
     ...(layer.uncompressedSize !== undefined ? { uncompressedSize: layer.uncompressedSize } : {}),
   };
+}
+
+/** Run `fn` over `items` with at most `limit` at once; the first failure rejects (the others are awaited). */
+async function eachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      const i = next++;
+      try {
+        await fn(items[i] as T, i);
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== undefined) throw failure;
 }

@@ -47,6 +47,8 @@ export interface SinkCapabilities {
   reusesLayers: boolean;
   /** The sink wants uncompressed layer tars (docker-archive); copy decompresses for it. */
   wantsUncompressed: boolean;
+  /** How many layers the sink takes at once (default 1: one after another). */
+  parallelLayers?: number;
 }
 
 export interface ImageSink {

@@ -61,7 +61,7 @@ const MAX_MOUNT_TRIES = 3;
 
 export class RemoteSink implements ImageSink {
   readonly description: string;
-  readonly capabilities = { reusesLayers: true, wantsUncompressed: false };
+  readonly capabilities = { reusesLayers: true, wantsUncompressed: false, parallelLayers: 3 };
   readonly ref: Reference;
   readonly client: RegistryClient;
   private readonly options: RemoteSinkOptions;
