@@ -539,6 +539,21 @@ static napi_value js_dup(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* pipe() -> [readFd, writeFd], both close-on-exec and blocking (a child given one by spawn gets a plain
+ * blocking pipe; Node's own 'pipe' stdio is closed when the runtime process exits, before the container is done). */
+static napi_value js_pipe(napi_env env, napi_callback_info info) {
+  (void)info;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return throw_errno(env, errno, "pipe2", NULL);
+  napi_value result, v;
+  napi_create_array_with_length(env, 2, &result);
+  for (uint32_t i = 0; i < 2; i++) {
+    napi_create_int32(env, fds[i], &v);
+    napi_set_element(env, result, i, v);
+  }
+  return result;
+}
+
 static void define(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
@@ -563,6 +578,7 @@ static napi_value init(napi_env env, napi_value exports) {
   define(env, exports, "consoleAccept", js_console_accept);
   define(env, exports, "setWinsize", js_set_winsize);
   define(env, exports, "dup", js_dup);
+  define(env, exports, "pipe", js_pipe);
   return exports;
 }
 

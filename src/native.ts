@@ -44,6 +44,8 @@ export interface Native {
   setWinsize(fd: number, rows: number, cols: number): void;
   /** dup(fd), close-on-exec. */
   dup(fd: number): number;
+  /** pipe2(O_CLOEXEC): [read end, write end], both blocking. */
+  pipe(): [number, number];
 }
 
 let loaded: Native | undefined;

@@ -1,11 +1,17 @@
 // `commit`: the container's layer becomes a new image layer (an OCI tar with whiteouts translated from
 // overlayfs's form), added through the store sink with a config and a history entry, optionally tagged.
+import fs from "node:fs";
+import { join } from "node:path";
+import { HoistError } from "../errors.ts";
 import { applyChanges } from "../image/changes.ts";
 import { MediaType, parseImageConfig, type ContainerConfig, type Digest, type ImageConfig } from "../oci/index.ts";
 import type { ContainerRecord } from "../store/containers.ts";
 import { createLayer } from "../streams/index.ts";
+import type { ContainerLayerDriver } from "../store/driver.ts";
 import { storeImage, StoreSink } from "../transports/store/index.ts";
-import { findActive } from "./lifecycle.ts";
+import type { LayerRef } from "../transports/types.ts";
+import { lock, unlock } from "./busy-lock.ts";
+import { findActive, isActive } from "./lifecycle.ts";
 import type { Engine } from "./engine.ts";
 import { runtimeCall } from "./oci-runtime.ts";
 
@@ -39,36 +45,89 @@ function commitConfig(base: ContainerConfig, c: ContainerRecord): ContainerConfi
   return cfg;
 }
 
+/** The layer of a stopped overlay container, its files linked rather than copied (see store/driver-link.ts).
+ * Undefined when the container runs (or started meanwhile): then its layer is streamed through the sink. */
+async function linkedLayer(
+  engine: Engine,
+  c: ContainerRecord,
+  driver: ContainerLayerDriver,
+  sink: StoreSink,
+  signal?: AbortSignal,
+): Promise<LayerRef | undefined> {
+  if (isActive(c) || !driver.linkChanges) return undefined;
+  const fd = await lock(engine.dir(c.Id), 30_000);
+  try {
+    const now = engine.containers.get(c.Id);
+    if (isActive(now)) return undefined;
+    // Marked first: whatever happens next, the container copies its files before it runs again.
+    await engine.containers.change(c.Id, (r) => {
+      if (r) r.SharesFiles = true;
+    });
+    const staging = await sink.stagingArea();
+    const tar = createLayer(driver.changesDir(c.Id, [], "").path, { mode: "overlay", ...(signal ? { signal } : {}) });
+    const blob = await staging.writeBlob(tar, undefined, signal);
+    const diffId = blob.digest;
+    const dir = staging.layerPath(diffId);
+    fs.mkdirSync(dir);
+    const size = driver.linkChanges(c.Id, join(dir, "diff"));
+    staging.addLayer(diffId);
+    sink.adoptLayer({
+      diffId,
+      tarSize: blob.size,
+      size,
+      created: new Date().toISOString(),
+      blobs: [{ mediaType: MediaType.ociLayer, digest: diffId, size: blob.size, compression: "none" }],
+    });
+    return {
+      descriptor: { mediaType: MediaType.ociLayer, digest: diffId, size: blob.size },
+      diffId,
+      compression: "none",
+      uncompressedSize: blob.size,
+    };
+  } finally {
+    unlock(fd);
+  }
+}
+
+/** The layer of a (possibly running, then paused) container, streamed as a tar into the sink. */
+async function streamedLayer(
+  engine: Engine,
+  c: ContainerRecord,
+  driver: ContainerLayerDriver,
+  sink: StoreSink,
+  o: CommitOptions,
+): Promise<LayerRef> {
+  const running = c.State.Status === "running";
+  const pause = running && (o.pause ?? true);
+  const rt = engine.runtime(c);
+  if (pause) await runtimeCall(rt, ["pause", c.Id]);
+  try {
+    const staging = await sink.stagingArea();
+    const view = driver.changesDir(c.Id, engine.lowers(c), staging.scratch("changes"));
+    try {
+      const tar = createLayer(view.path, { mode: "overlay", ...(o.signal ? { signal: o.signal } : {}) });
+      return await sink.ingestLayer(tar, MediaType.ociLayer, o.signal);
+    } finally {
+      view.release();
+    }
+  } finally {
+    if (pause) await runtimeCall(rt, ["resume", c.Id]).catch(() => {});
+  }
+}
+
 export async function commitContainer(engine: Engine, ref: string, o: CommitOptions = {}): Promise<Digest> {
   const changes = o.changes ?? [];
   applyChanges({}, changes); // bad changes fail before anything is read
   const c = await findActive(engine, ref);
   const store = engine.store;
   const baseRecord = store.state().images[c.Image.slice(7)];
-  if (!baseRecord) throw new Error(`the container's image ${c.Image} is missing`);
+  if (!baseRecord) throw new HoistError("CORRUPT", `the container's image ${c.Image} is missing`);
   const base = parseImageConfig(store.readBlob(c.Image));
   const driver = await engine.driver(c.Driver);
-  const lowers = engine.lowers(c);
-  const running = c.State.Status === "running";
-  const pause = running && (o.pause ?? true);
-  const rt = engine.runtime(c);
-  if (pause) await runtimeCall(rt, ["pause", c.Id]);
   const sink = new StoreSink(store, { parent: c.Image });
   try {
-    const staging = await sink.stagingArea();
-    const view = driver.changesDir(c.Id, lowers, staging.scratch("changes"));
-    let layer;
-    try {
-      const tar = createLayer(view.path, {
-        mode: "overlay",
-        truncateMtime: true,
-        ...(o.signal ? { signal: o.signal } : {}),
-      });
-      layer = await sink.ingestLayer(tar, MediaType.ociLayer, o.signal);
-    } finally {
-      view.release();
-      if (pause) await runtimeCall(rt, ["resume", c.Id]).catch(() => {});
-    }
+    const layer =
+      (await linkedLayer(engine, c, driver, sink, o.signal)) ?? (await streamedLayer(engine, c, driver, sink, o));
     const created = new Date().toISOString();
     const config: ImageConfig = {
       ...base,

@@ -2,6 +2,7 @@
 // process becomes our child (we are the subreaper) so its exit code is ours to return; without a tty it
 // uses our stdio directly, with one its pty master comes over a console socket.
 import fs from "node:fs";
+import net from "node:net";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { HoistError } from "../errors.ts";
@@ -92,10 +93,12 @@ export async function execInContainer(engine: Engine, ref: string, o: ExecOption
   fs.writeFileSync(processFile, JSON.stringify(proc));
   native().setSubreaper();
   const console = o.tty ? new ConsoleSocket(c.Id.slice(0, 12)) : undefined;
+  let stdinPipe: [number, number] | undefined;
+  let input: net.Socket | undefined;
   try {
     // Output goes straight to our stdout/stderr; input is copied (our stdin may be a non-blocking pipe).
-    const stdio: ("ignore" | "pipe" | number)[] =
-      o.detach || o.tty ? ["ignore", "ignore", "ignore"] : [o.stdin ? "pipe" : "ignore", 1, 2];
+    stdinPipe = !o.detach && !o.tty && o.stdin ? native().pipe() : undefined;
+    const stdio: ("ignore" | number)[] = o.detach || o.tty ? ["ignore", "ignore", "ignore"] : [stdinPipe?.[0] ?? "ignore", 1, 2];
     const rt = engine.runtime(c);
     const child = spawnExec(rt, {
       id: c.Id,
@@ -105,6 +108,7 @@ export async function execInContainer(engine: Engine, ref: string, o: ExecOption
       stdio,
       ...(console ? { consoleSocket: console.address } : {}),
     });
+    if (stdinPipe) fs.closeSync(stdinPipe[0]);
     const code = await waitExit(child);
     if (code !== 0) {
       const msg = readLogError(log) || `${rt.name} exec: exit status ${code}`;
@@ -118,8 +122,8 @@ export async function execInContainer(engine: Engine, ref: string, o: ExecOption
       return 0;
     }
     const exited = native().waitpid(pid);
-    const input = child.stdin;
-    if (!o.tty && o.stdin && o.attach.stdin && input) {
+    if (stdinPipe && o.attach.stdin) {
+      input = new net.Socket({ fd: stdinPipe[1], readable: false, writable: true });
       input.on("error", () => {});
       o.attach.stdin.pipe(input);
     }
@@ -136,16 +140,15 @@ export async function execInContainer(engine: Engine, ref: string, o: ExecOption
       if (o.stdin) (o.attach.stdin as NodeJS.ReadStream | undefined)?.resume?.();
     }
     const status = await exited;
-    if (input) {
-      o.attach.stdin?.unpipe(input);
-      input.destroy();
-    }
+    if (input) o.attach.stdin?.unpipe(input);
     if (relay) {
       await Promise.race([relay.ended, new Promise((r) => setTimeout(r, 1000).unref())]);
       relay.close();
     }
     return exitCodeOf(status);
   } finally {
+    if (input) input.destroy();
+    else if (stdinPipe) fs.closeSync(stdinPipe[1]);
     console?.close();
     for (const f of [processFile, pidFile, log]) fs.rmSync(f, { force: true });
   }

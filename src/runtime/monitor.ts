@@ -4,6 +4,7 @@
 // (`runtime run --detach` exits, the init is re-parented to us), holds its stdio, writes its log, and records its
 // exit code and time before cleaning up (runtime delete, unmount, network teardown, --rm).
 import fs from "node:fs";
+import net from "node:net";
 import type { ChildProcess, StdioOptions } from "node:child_process";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -95,6 +96,12 @@ async function prepareVolumes(engine: Engine, rootfs: string, mounts: MountPoint
 /** Mount the root filesystem, write /etc files and the bundle's config.json. */
 async function prepare(engine: Engine, c: ContainerRecord, dir: string): Promise<{ netns: boolean }> {
   const driver = await engine.driver(c.Driver);
+  if (c.SharesFiles) {
+    driver.unshare?.(c.Id);
+    await engine.containers.change(c.Id, (r) => {
+      if (r) delete r.SharesFiles;
+    });
+  }
   const rootfs = driver.mount(c.Id, engine.lowers(c));
   const setup = await networkDriver(c.HostConfig.NetworkMode).prepare(c);
   const files = { hosts: join(dir, "hosts"), hostname: join(dir, "hostname"), resolvConf: join(dir, "resolv.conf") };
@@ -235,7 +242,7 @@ export async function runContainer(
   }
 }
 
-/** The container's stdio: pipes (or the caller's stdin fd) without a tty, a pty master with one. */
+/** The container's stdio: pipes without a tty, a pty master with one. */
 class ContainerIo {
   private readonly c: ContainerRecord;
   private readonly log: LogWriter;
@@ -247,6 +254,10 @@ class ContainerIo {
   private child: ChildProcess | undefined;
   private dropped = false;
   private readonly pty: PtyModule | undefined;
+  /** The container's stdin: [its end, ours] (our own pipe: Node closes a child's 'pipe' stdin when the runtime
+   * process exits, long before the container is done with it). */
+  private stdinPipe: [number, number] | undefined;
+  private input: net.Socket | undefined;
 
   /** `pty` (the terminal module, loaded only for -t). */
   constructor(c: ContainerRecord, log: LogWriter, attach: AttachIo | undefined, pty: PtyModule | undefined) {
@@ -259,11 +270,13 @@ class ContainerIo {
 
   createStdio(): StdioOptions {
     if (this.c.Config.Tty) return ["ignore", "ignore", "ignore"];
-    return [this.attach?.stdin || this.c.Config.OpenStdin ? "pipe" : "ignore", "pipe", "pipe"];
+    if (this.attach?.stdin || this.c.Config.OpenStdin) this.stdinPipe = native().pipe();
+    return [this.stdinPipe?.[0] ?? "ignore", "pipe", "pipe"];
   }
 
   attachCreate(child: ChildProcess): void {
     this.child = child;
+    if (this.stdinPipe) fs.closeSync(this.stdinPipe[0]); // the container has it now
     if (this.c.Config.Tty) return;
     for (const [stream, name] of [
       [child.stdout, "stdout"],
@@ -309,10 +322,10 @@ class ContainerIo {
 
   /** The process runs: pass on what arrived while starting. */
   flush(): void {
-    const input = this.child?.stdin;
-    if (!this.c.Config.Tty && this.attach?.stdin && input) {
-      input.on("error", () => {}); // the container closed its stdin
-      this.attach.stdin.pipe(input);
+    if (this.attach?.stdin && this.stdinPipe) {
+      this.input = new net.Socket({ fd: this.stdinPipe[1], readable: false, writable: true });
+      this.input.on("error", () => {}); // the container closed its stdin
+      this.attach.stdin.pipe(this.input);
     }
     const held = this.held ?? [];
     this.held = undefined;
@@ -342,9 +355,12 @@ class ContainerIo {
   private close(): void {
     this.console?.close();
     this.relay?.close();
-    if (this.attach?.stdin && this.child?.stdin) this.attach.stdin.unpipe(this.child.stdin);
+    if (this.input) {
+      this.attach?.stdin?.unpipe(this.input);
+      this.input.destroy();
+    } else if (this.stdinPipe) fs.closeSync(this.stdinPipe[1]);
+    this.stdinPipe = undefined;
     (this.attach?.stdin as NodeJS.ReadStream | undefined)?.pause?.();
-    this.child?.stdin?.destroy();
     this.log.close();
   }
 }

@@ -108,6 +108,9 @@ export interface ContainerRecord {
   Mounts: MountPoint[];
   State: ContainerState;
   RestartCount: number;
+  /** A commit linked files of the container layer into an image layer: they must be copied (unshared)
+   * before the container runs again. */
+  SharesFiles?: boolean;
 }
 
 export interface ContainersState {

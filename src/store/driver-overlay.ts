@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { HoistError, errnoCode } from "../errors.ts";
 import { native } from "../native.ts";
 import type { ContainerPaths } from "./containers.ts";
+import { linkTree, unshareTree } from "./driver-link.ts";
 import {
   isOpaqueDir,
   lowerIndex,
@@ -177,6 +178,14 @@ export class OverlayDriver implements ContainerLayerDriver {
 
   sizeRw(id: string): number {
     return treeSize(this.upper(id));
+  }
+
+  linkChanges(id: string, target: string): number {
+    return linkTree(this.upper(id), target);
+  }
+
+  unshare(id: string): void {
+    unshareTree(this.upper(id), join(this.dir(id), "unshare"));
   }
 
   graphData(id: string, lowers: string[]): Record<string, string> {

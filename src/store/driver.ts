@@ -47,6 +47,11 @@ export interface ContainerLayerDriver {
   sizeRw(id: string, lowers: string[]): number;
   /** docker's GraphDriver.Data. */
   graphData(id: string, lowers: string[]): Record<string, string>;
+  /** A stopped container's changes as an image layer's extracted tree at `target`, sharing the files (hard
+   * links) instead of copying them; returns the bytes of file content. Drivers that cannot: undefined. */
+  linkChanges?(id: string, target: string): number;
+  /** Stop sharing files with image layers (before the container runs again after linkChanges). */
+  unshare?(id: string): void;
 }
 
 /** The init layer's entries (docker's initlayer): mount points runc binds over, made before the first start

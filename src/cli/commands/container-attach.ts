@@ -1,10 +1,18 @@
 // Running a container in the foreground: this process is its monitor. The terminal goes raw for -it,
 // window sizes follow the terminal, and (--sig-proxy) signals reach the container's PID 1.
+import { spawnSync } from "node:child_process";
 import { HoistError } from "../../errors.ts";
 import type { Engine } from "../../runtime/engine.ts";
 import { startContainer } from "../../runtime/lifecycle.ts";
 import type { AttachIo } from "../../runtime/monitor.ts";
 import type { Context } from "../command.ts";
+
+/** The terminal in raw mode with output processing off too (Node's raw mode keeps ONLCR, which would turn
+ * the container's "\n" into "\r\n" a second time); setRawMode(false) restores all of it. */
+export function makeRaw(stdin: NodeJS.ReadStream): void {
+  stdin.setRawMode(true);
+  spawnSync("stty", ["-opost"], { stdio: ["inherit", "ignore", "ignore"] });
+}
 
 const proxied: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 
@@ -32,7 +40,7 @@ export async function runAttached(ctx: Context, engine: Engine, id: string, o: A
     if (o.stdin) {
       attach.stdin = stdin;
       if (stdin.isTTY) {
-        stdin.setRawMode(true);
+        makeRaw(stdin);
         raw = true;
       }
     }

@@ -3,7 +3,7 @@ import { HoistError } from "../../errors.ts";
 import { envEntry, readEnvFile } from "../../runtime/env.ts";
 import { execInContainer } from "../../runtime/exec.ts";
 import type { CommandModule } from "../command.ts";
-import { checkTty } from "./container-attach.ts";
+import { checkTty, makeRaw } from "./container-attach.ts";
 import { openEngine } from "./container-flags.ts";
 
 export const spec: CommandModule["spec"] = {
@@ -43,7 +43,7 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   out.removeAllListeners("error");
   out.on("error", () => {});
   const raw = tty && stdin && process.stdin.isTTY;
-  if (raw) process.stdin.setRawMode(true);
+  if (raw) makeRaw(process.stdin);
   try {
     return await execInContainer(engine, ref, {
       cmd,

@@ -26,8 +26,11 @@ export interface StorageDriver {
   readonly name: string;
   /** The whole content of a small object, or undefined when it does not exist. */
   getContent(key: string): Promise<Buffer | undefined>;
-  /** Replaces an object atomically: readers see the old or the new content, never a mix. */
-  putContent(key: string, data: string | Uint8Array): Promise<void>;
+  /**
+   * Replaces an object atomically: readers see the old or the new content, never a mix. `durable: false` skips
+   * making it survive a power loss (for data that is only a cache).
+   */
+  putContent(key: string, data: string | Uint8Array, options?: { durable?: boolean }): Promise<void>;
   stat(key: string): Promise<FileInfo | undefined>;
   /** Names of the direct children of a key prefix ("directory"); empty when there are none. */
   list(key: string): Promise<string[]>;
@@ -43,7 +46,11 @@ export interface StorageDriver {
    */
   sendTo?(key: string, out: Writable, options?: ReadOptions): Promise<boolean>;
   /** Appends a stream to an object (created when offset is 0); returns the number of bytes appended. */
-  append(key: string, source: AsyncIterable<Uint8Array>, options: AppendOptions): Promise<number>;
+  append(
+    key: string,
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    options: AppendOptions,
+  ): Promise<number>;
   /** Cuts an object back to `size` bytes (undoing a failed append). */
   truncate(key: string, size: number): Promise<void>;
   /** Marks an object as used now (its modTime), so garbage collection's grace period protects it. */

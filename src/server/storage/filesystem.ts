@@ -46,12 +46,12 @@ export class FilesystemDriver implements StorageDriver {
     }
   }
 
-  async putContent(key: string, data: string | Uint8Array): Promise<void> {
+  async putContent(key: string, data: string | Uint8Array, options: { durable?: boolean } = {}): Promise<void> {
     const tmp = await this.#tempFile();
     const fh = await open(tmp, "w");
     try {
       await fh.writeFile(data);
-      if (this.#fsync) await fh.datasync();
+      if (this.#fsync && options.durable !== false) await fh.datasync();
     } finally {
       await fh.close();
     }
@@ -145,7 +145,11 @@ export class FilesystemDriver implements StorageDriver {
     return true;
   }
 
-  async append(key: string, source: AsyncIterable<Uint8Array>, options: AppendOptions): Promise<number> {
+  async append(
+    key: string,
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    options: AppendOptions,
+  ): Promise<number> {
     const path = this.#path(key);
     let fh: FileHandle;
     try {

@@ -60,7 +60,7 @@ export class UploadStore {
   async create(name: string, algorithm = "sha256"): Promise<string> {
     const id = randomUUID();
     const info: UploadInfo = { name, startedAt: new Date().toISOString(), algorithm };
-    await this.#driver.putContent(uploadDataKey(id), "");
+    await this.#driver.append(uploadDataKey(id), [], { offset: 0 });
     await this.#driver.putContent(uploadInfoKey(id), JSON.stringify(info));
     this.#hashes.set(id, { offset: 0, algorithm, hash: createHash(algorithm) });
     return id;
@@ -178,7 +178,7 @@ export class UploadStore {
         algorithm: info.algorithm,
         digest: hash.copy().digest("hex"),
       };
-      await this.#driver.putContent(uploadHashKey(id), JSON.stringify(state));
+      await this.#driver.putContent(uploadHashKey(id), JSON.stringify(state), { durable: false });
     }
     return offset + received;
   }
