@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { printResults, repo, runCase, type BenchCase, type Result } from "./harness.ts";
 import { storeCases } from "./cases/store.ts";
 import { registryClientCases } from "./cases/registry-client.ts";
+import { buildCases } from "./cases/build.ts";
 
 const argv = process.argv.slice(2);
 const runsAt = argv.indexOf("--runs");
@@ -13,7 +14,7 @@ const filters = argv.filter((a, i) => !a.startsWith("--") && i !== runsAt + 1);
 // podman needs runc and rlimits within the host's hard limit on this machine.
 execFileSync(join(repo, "scripts/containers-conf"), { stdio: "inherit" });
 
-const suites: (() => BenchCase[])[] = [storeCases, registryClientCases];
+const suites: (() => BenchCase[])[] = [storeCases, registryClientCases, buildCases];
 const results: Result[] = [];
 for (const suite of suites) {
   for (const c of suite()) {

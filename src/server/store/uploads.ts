@@ -110,11 +110,14 @@ export class UploadStore {
           detail: { expected: digest, actual },
         });
       }
-      if (await this.#blobs.exists(digest)) await this.#driver.touch(blobKey(digest));
-      else await this.#driver.move(uploadDataKey(id), blobKey(digest));
-      await this.#blobs.link(name, digest);
-      await this.#driver.delete(uploadKey(id));
       this.#hashes.delete(id);
+      const place = async (): Promise<void> => {
+        if (await this.#blobs.exists(digest)) await this.#driver.touch(blobKey(digest));
+        else await this.#driver.move(uploadDataKey(id), blobKey(digest));
+        await this.#driver.delete(uploadKey(id));
+      };
+      // The link may land before the blob: a repository serves a blob only when both exist.
+      await Promise.all([place(), this.#blobs.link(name, digest)]);
       return { size };
     });
   }
