@@ -1,6 +1,7 @@
 // hoist system prune: everything unused (today: images; containers, networks and build cache join them later).
 import type { CommandModule } from "../command.ts";
 import { confirm } from "../prompt.ts";
+import { openStore } from "../store.ts";
 import { humanSize } from "../units.ts";
 import { printPruned, pruneWithFilters } from "./image-prune.ts";
 
