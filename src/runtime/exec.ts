@@ -10,7 +10,7 @@ import { native } from "../native.ts";
 import type { Engine } from "./engine.ts";
 import { DEFAULT_PATH, hasEnv, mergeEnv } from "./env.ts";
 import { findActive } from "./lifecycle.ts";
-import { exitCodeOf, startExitCode, StartError, type AttachIo } from "./monitor.ts";
+import { consoleSize, exitCodeOf, startExitCode, StartError, type AttachIo } from "./monitor.ts";
 import { readLogError, spawnExec } from "./oci-runtime.ts";
 import { ConsoleSocket, PtyRelay } from "./pty.ts";
 import { resolveInRoot } from "./rootfs-path.ts";
@@ -85,6 +85,7 @@ export async function execInContainer(engine: Engine, ref: string, o: ExecOption
     terminal: o.tty ?? false,
     ...(o.privileged ? { privileged: true } : {}),
   });
+  if (o.tty) proc.consoleSize = consoleSize(o.stdin ? o.attach : { ...(o.attach.size ? { size: o.attach.size } : {}) });
   const dir = engine.dir(c.Id);
   const tag = randomBytes(6).toString("hex");
   const processFile = join(dir, `exec-${tag}.json`);
@@ -98,7 +99,8 @@ export async function execInContainer(engine: Engine, ref: string, o: ExecOption
   try {
     // Output goes straight to our stdout/stderr; input is copied (our stdin may be a non-blocking pipe).
     stdinPipe = !o.detach && !o.tty && o.stdin ? native().pipe() : undefined;
-    const stdio: ("ignore" | number)[] = o.detach || o.tty ? ["ignore", "ignore", "ignore"] : [stdinPipe?.[0] ?? "ignore", 1, 2];
+    const stdio: ("ignore" | number)[] =
+      o.detach || o.tty ? ["ignore", "ignore", "ignore"] : [stdinPipe?.[0] ?? "ignore", 1, 2];
     const rt = engine.runtime(c);
     const child = spawnExec(rt, {
       id: c.Id,

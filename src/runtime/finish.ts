@@ -31,7 +31,8 @@ export async function cleanupRun(
     await meanwhile?.();
   } finally {
     await deleting;
-    if (errors.length) process.stderr.write(`hoist: cleaning up container ${c.Id.slice(0, 12)}: ${errors.join("; ")}\n`);
+    if (errors.length)
+      process.stderr.write(`hoist: cleaning up container ${c.Id.slice(0, 12)}: ${errors.join("; ")}\n`);
   }
 }
 

@@ -57,6 +57,12 @@ export interface MonitorOptions {
   onStarted?: (pid: number) => void;
 }
 
+/** The caller's terminal size, or the classic 80x24. */
+export function consoleSize(side: TerminalSide | undefined): { height: number; width: number } {
+  const s = side?.size?.();
+  return { height: s?.rows || 24, width: s?.cols || 80 };
+}
+
 export function exitCodeOf(status: { code?: number; signal?: number }): number {
   return status.code ?? 128 + (status.signal ?? 0);
 }
@@ -94,7 +100,12 @@ async function prepareVolumes(engine: Engine, rootfs: string, mounts: MountPoint
 }
 
 /** Mount the root filesystem, write /etc files and the bundle's config.json. */
-async function prepare(engine: Engine, c: ContainerRecord, dir: string): Promise<{ netns: boolean }> {
+async function prepare(
+  engine: Engine,
+  c: ContainerRecord,
+  dir: string,
+  attach: AttachIo | undefined,
+): Promise<{ netns: boolean }> {
   const driver = await engine.driver(c.Driver);
   if (c.SharesFiles) {
     driver.unshare?.(c.Id);
@@ -129,6 +140,8 @@ async function prepare(engine: Engine, c: ContainerRecord, dir: string): Promise
     user,
     terminal: c.Config.Tty,
   });
+  // The process may start before the pty master reaches us: its first window size comes from the spec.
+  if (c.Config.Tty) proc.consoleSize = consoleSize(attach);
   const spec = buildSpec({
     record: c,
     rootfs,
@@ -170,10 +183,15 @@ export async function runContainer(
       });
     if (fs.existsSync(join(rt.root, id))) await runtimeDelete(rt, id);
     trace("monitor: begin");
-    await prepare(engine, c, dir);
+    await prepare(engine, c, dir, o.attach);
     trace("prepared (mounted, config.json)");
     const log = freshLog(dir);
-    const io = new ContainerIo(c, new LogWriter(logPath(dir, id)), o.attach, c.Config.Tty ? await import("./pty.ts") : undefined);
+    const io = new ContainerIo(
+      c,
+      new LogWriter(logPath(dir, id)),
+      o.attach,
+      c.Config.Tty ? await import("./pty.ts") : undefined,
+    );
     const child = spawnRun(rt, {
       id,
       bundle: dir,

@@ -119,7 +119,15 @@ export function spawnRun(
   rt: OciRuntime,
   options: { id: string; bundle: string; pidFile: string; log: string; consoleSocket?: string; stdio: StdioOptions },
 ): ReturnType<typeof spawn> {
-  const args = [...globalArgs(rt, options.log), "run", "--detach", "--bundle", options.bundle, "--pid-file", options.pidFile];
+  const args = [
+    ...globalArgs(rt, options.log),
+    "run",
+    "--detach",
+    "--bundle",
+    options.bundle,
+    "--pid-file",
+    options.pidFile,
+  ];
   if (options.consoleSocket) args.push("--console-socket", options.consoleSocket);
   args.push(options.id);
   return spawn(rt.path, args, { stdio: options.stdio });
