@@ -60,7 +60,8 @@ async function linkedLayer(
     const now = engine.containers.get(c.Id);
     if (isActive(now)) return undefined;
     // Marked first: whatever happens next, the container copies its files before it runs again.
-    await engine.containers.change(c.Id, (r) => {
+    await engine.containers.update((cs) => {
+      const r = cs.containers[c.Id];
       if (r) r.SharesFiles = true;
     });
     const staging = await sink.stagingArea();

@@ -1,8 +1,8 @@
 // Container records (containers.json beside state.json): which containers exist, their names, the image each
 // uses, their docker-shaped Config/HostConfig and their State. Read without a lock (only ever replaced
 // atomically); changed only under the store lock, so name checks and "image in use" checks see one truth.
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { HoistError, NotFoundError, errnoCode } from "../errors.ts";
 import type { Digest } from "../oci/index.ts";
 import { writeFileAtomic } from "./atomic.ts";
@@ -225,26 +225,40 @@ export class ContainerStore {
     return getContainer(this.read(), ref);
   }
 
-  /** Run `fn` on fresh copies of both indexes under the store lock and save what changed, atomically. */
-  async update<T>(fn: (cs: ContainersState, images: StoreState) => T | Promise<T>): Promise<T> {
+  /** Run `fn` on fresh copies of both indexes under the store lock and save what changed, atomically.
+   * `durable: false` skips the fsyncs (the rename stays atomic): for state changes (running, exited) that a
+   * power loss may lose without harm, since a container whose monitor is gone is found and finished anyway. */
+  async update<T>(fn: (cs: ContainersState, images: StoreState) => T | Promise<T>, o: { durable?: boolean } = {}): Promise<T> {
     return this.store.update(async (images) => {
       const cs = readContainerIndex(this.paths.index);
       const before = JSON.stringify(cs);
       const result = await fn(cs, images);
-      if (JSON.stringify(cs) !== before) writeFileAtomic(this.paths.index, JSON.stringify(cs));
+      const after = JSON.stringify(cs);
+      if (after !== before) {
+        if (o.durable === false) replaceFile(this.paths.index, after);
+        else writeFileAtomic(this.paths.index, after);
+      }
       this.cached = cs;
       return result;
     });
   }
 
-  /** Change one container's record under the lock; `fn` gets undefined when it was removed meanwhile. */
+  /** Change one container's state under the lock (not fsync'd, see update); `fn` gets undefined when the
+   * container was removed meanwhile. */
   async change<T>(id: string, fn: (c: ContainerRecord | undefined, cs: ContainersState) => T): Promise<T> {
-    return this.update((cs) => fn(cs.containers[id], cs));
+    return this.update((cs) => fn(cs.containers[id], cs), { durable: false });
   }
 
   containerDir(id: string): string {
     return join(this.paths.containers, id);
   }
+}
+
+/** Write a temp file and rename it over `path`: atomic, without fsync. */
+function replaceFile(path: string, data: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  writeFileSync(tmp, data, { mode: 0o644 });
+  renameSync(tmp, path);
 }
 
 /** Directory entries under the container folders that belong to no record (left by a crash between a rename

@@ -120,7 +120,9 @@ test("history of a podman-built image: <missing> rows and 0B for empty layers", 
   podman("save", "-o", archive, "built:1");
   const r5 = join(dir, "h-built");
   ok(r5, ["load", "-i", archive]);
-  const rows = ok(r5, ["history", "--format", "{{.ID}}|{{.Size}}|{{.CreatedBy}}", "localhost/built:1"]).trim().split("\n");
+  const rows = ok(r5, ["history", "--format", "{{.ID}}|{{.Size}}|{{.CreatedBy}}", "localhost/built:1"])
+    .trim()
+    .split("\n");
   assert.equal(rows.length, 4, rows.join("\n"));
   assert.equal(rows[0]?.split("|")[0], pid.slice(0, 12));
   for (const r of rows.slice(1)) assert.equal(r.split("|")[0], "<missing>");

@@ -1,4 +1,4 @@
-// hoist system prune: everything unused (today: images; containers, networks and build cache join them later).
+// hoist system prune: stopped containers, unused images and the build cache (networks join with issue 7).
 import type { CommandModule } from "../command.ts";
 import { confirm } from "../prompt.ts";
 import { openStore } from "../store.ts";
@@ -46,5 +46,8 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
     ctx.io.out(`Deleted Containers:\n${containers.deleted.map((d) => `${d}\n`).join("")}\n`);
   const r = await pruneWithFilters(ctx, all, flags.strings("filter"));
   printPruned(ctx, r);
-  ctx.io.out(`Total reclaimed space: ${humanSize(r.reclaimed + containers.reclaimed)}\n`);
+  const { BuildCache } = await import("../../build/index.ts");
+  const cache = await new BuildCache(openStore(ctx)).prune({});
+  if (cache.bytes > 0) ctx.io.out(`Deleted build cache objects: ${humanSize(cache.bytes)}\n\n`);
+  ctx.io.out(`Total reclaimed space: ${humanSize(r.reclaimed + containers.reclaimed + cache.bytes)}\n`);
 };
