@@ -307,7 +307,7 @@ class ContainerIo {
     }
   }
 
-  /** After a successful runtime create: take the pty master it sent. */
+  /** After a successful `runtime run --detach`: take the pty master it sent. */
   async acceptConsole(): Promise<boolean> {
     if (!this.console) return true;
     const master = await this.console.accept();
@@ -358,7 +358,7 @@ class ContainerIo {
       });
   }
 
-  /** Start failed: what runtime create printed is not the container's output. */
+  /** Start failed: what the runtime printed is not the container's output. */
   discard(): void {
     this.held = [];
     this.close();

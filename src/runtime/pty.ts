@@ -20,7 +20,7 @@ export class ConsoleSocket {
     return `@${this.name}`;
   }
 
-  /** The pty master, once the runtime has sent it (it is queued before `runtime create/exec` exits). */
+  /** The pty master, once the runtime has sent it (it is queued before `runtime run/exec --detach` exits). */
   async accept(timeoutMs = 2000): Promise<number | undefined> {
     if (this.fd === undefined) return undefined;
     const deadline = Date.now() + timeoutMs;

@@ -228,7 +228,10 @@ export class ContainerStore {
   /** Run `fn` on fresh copies of both indexes under the store lock and save what changed, atomically.
    * `durable: false` skips the fsyncs (the rename stays atomic): for state changes (running, exited) that a
    * power loss may lose without harm, since a container whose monitor is gone is found and finished anyway. */
-  async update<T>(fn: (cs: ContainersState, images: StoreState) => T | Promise<T>, o: { durable?: boolean } = {}): Promise<T> {
+  async update<T>(
+    fn: (cs: ContainersState, images: StoreState) => T | Promise<T>,
+    o: { durable?: boolean } = {},
+  ): Promise<T> {
     return this.store.update(async (images) => {
       const cs = readContainerIndex(this.paths.index);
       const before = JSON.stringify(cs);

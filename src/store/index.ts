@@ -19,3 +19,23 @@ export { pruneImages, pruneFilter } from "./prune.ts";
 export type { PruneOptions, PruneResult } from "./prune.ts";
 export { checkStore } from "./check.ts";
 export type { CheckResult, Problem } from "./check.ts";
+export {
+  ContainerStore,
+  containerPaths,
+  readContainers,
+  imagesInUse,
+  findContainer,
+  getContainer,
+} from "./containers.ts";
+export type {
+  ContainerRecord,
+  ContainerState,
+  ContainerStatus,
+  ContainerConfigRecord,
+  HostConfigRecord,
+  ContainersState,
+  ContainerPaths,
+  MountPoint,
+  PortBinding,
+} from "./containers.ts";
+export type { Change, ContainerLayerDriver, DriverName, View } from "./driver.ts";

@@ -7,8 +7,7 @@ import { Engine } from "../../runtime/engine.ts";
 import type { CreateOptions } from "../../runtime/create.ts";
 import { envEntry, readEnvFile } from "../../runtime/env.ts";
 import { parseMountFlag, parsePublishFlag, parseTmpfsFlag, parseVolumeFlag } from "../../runtime/mount-specs.ts";
-import { findImage, type ImageRecord, type Store } from "../../store/index.ts";
-import type { MountPoint, PortBinding } from "../../store/containers.ts";
+import { findImage, type ImageRecord, type MountPoint, type PortBinding, type Store } from "../../store/index.ts";
 import type { Context, FlagSpec, ParsedFlags } from "../command.ts";
 import { openStore } from "../store.ts";
 

@@ -2,7 +2,7 @@
 import { isHoistError } from "../../errors.ts";
 import { inspectContainer } from "../../runtime/inspect.ts";
 import { refresh } from "../../runtime/lifecycle.ts";
-import { findContainer, getContainer } from "../../store/containers.ts";
+import { findContainer, getContainer } from "../../store/index.ts";
 import type { CommandModule, Context } from "../command.ts";
 import { goJson, renderEach } from "../format.ts";
 import { openEngine } from "./container-flags.ts";

@@ -1,6 +1,6 @@
 // hoist container prune [-f] [--filter until=…|label=…]
 import { pruneContainers } from "../../runtime/lifecycle.ts";
-import type { ContainerRecord } from "../../store/containers.ts";
+import type { ContainerRecord } from "../../store/index.ts";
 import type { CommandModule } from "../command.ts";
 import { parseUntil } from "../filters.ts";
 import { confirm } from "../prompt.ts";

@@ -1,7 +1,13 @@
 // hoist image prune
 import { parseImageConfig } from "../../oci/index.ts";
-import { pruneFilter, pruneImages, type ImageRecord, type PruneResult } from "../../store/index.ts";
-import { imagesInUse, readContainers } from "../../store/containers.ts";
+import {
+  imagesInUse,
+  pruneFilter,
+  pruneImages,
+  readContainers,
+  type ImageRecord,
+  type PruneResult,
+} from "../../store/index.ts";
 import type { CommandModule, Context } from "../command.ts";
 import { parseUntil } from "../filters.ts";
 import { familiar } from "../names.ts";

@@ -3,13 +3,15 @@ import { HoistError, isHoistError } from "../../errors.ts";
 import { parseDockerRef, toString, imageIdHex } from "../../ref/index.ts";
 import {
   childrenOf,
+  imagesInUse,
+  readContainers,
   collectGarbage,
   getImage,
   repositoryOf,
+  type ContainerRecord,
   type ImageRecord,
   type StoreState,
 } from "../../store/index.ts";
-import { imagesInUse, readContainers, type ContainerRecord } from "../../store/containers.ts";
 import type { CommandModule } from "../command.ts";
 import { familiar } from "../names.ts";
 import { openStore } from "../store.ts";
