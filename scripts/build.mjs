@@ -1,6 +1,6 @@
 // Build: the native helper (N-API, plain gcc) and the bundled CLI (esbuild, one chunk per command).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,6 +19,7 @@ if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
 }
 
 const esbuild = await import("esbuild");
+rmSync(join(root, "dist"), { recursive: true, force: true }); // no stale chunks from earlier builds
 await esbuild.build({
   entryPoints: { hoist: join(root, "src/cli/main.ts"), monitor: join(root, "src/runtime/monitor-main.ts") },
   outdir: join(root, "dist"),

@@ -3,6 +3,14 @@ import { HoistError, UsageError } from "../errors.ts";
 import type { CommandModule, Context, Io } from "./command.ts";
 import { helpText, parseFlags } from "./flags.ts";
 import { defaultRoot } from "./root.ts";
+import { enableCompileCache } from "node:module";
+
+// V8's code cache for the command chunks, kept beside the bundle: about 10 ms less start-up per command.
+try {
+  enableCompileCache(new URL("./.compile-cache", import.meta.url).pathname);
+} catch {
+  /* a read-only install: start without it */
+}
 
 type Loader = () => Promise<CommandModule>;
 
