@@ -43,9 +43,12 @@ export async function importImage(store: Store, input: Readable | string, option
 async function knownLayer(store: Store, path: string, signal?: AbortSignal): Promise<LayerRef | undefined> {
   const blob = digesting();
   const plain = await decompress(createReadStream(path, { highWaterMark: 1 << 20 }).pipe(blob));
-  const diff = digesting();
-  await pipeline(plain.stream, diff, new Writable({ write: (_c, _e, cb) => cb() }), signal ? { signal } : {});
-  const rec = store.state().layers[digestHex(diff.digest())];
+  const sinkhole = new Writable({ write: (_c, _e, cb) => cb() });
+  // An uncompressed tarball's diffID is its blob digest: hash it once.
+  const diff = plain.compression === "none" ? undefined : digesting();
+  if (diff) await pipeline(plain.stream, diff, sinkhole, signal ? { signal } : {});
+  else await pipeline(plain.stream, sinkhole, signal ? { signal } : {});
+  const rec = store.state().layers[digestHex(diff ? diff.digest() : blob.digest())];
   const stored = rec?.blobs.find((b) => b.digest === blob.digest());
   if (!rec || !stored) return undefined;
   return {

@@ -51,6 +51,8 @@ export interface CreateOptions {
   tmpfs?: Record<string, string>;
   networkMode?: string;
   portBindings?: Record<string, PortBinding[]>;
+  /** -P: every exposed port without a binding gets one on a free host port. */
+  publishAll?: boolean;
   exposedPorts?: string[];
   autoRemove?: boolean;
   capAdd?: string[];
@@ -197,6 +199,12 @@ function allMounts(o: CreateOptions, image: ContainerConfig): MountPoint[] {
   return mounts;
 }
 
+function publishAll(o: CreateOptions, config: ContainerConfigRecord): Record<string, PortBinding[]> {
+  const out = { ...(o.portBindings ?? {}) };
+  if (o.publishAll) for (const p of Object.keys(config.ExposedPorts ?? {})) out[p] ??= [{ HostIp: "", HostPort: "" }];
+  return out;
+}
+
 export async function createContainer(engine: Engine, o: CreateOptions): Promise<CreateResult> {
   const networkMode = validateNetworkMode(o.networkMode);
   if (o.memory !== undefined && o.memory > 0 && o.memory < 6 * 1024 * 1024)
@@ -216,7 +224,7 @@ export async function createContainer(engine: Engine, o: CreateOptions): Promise
   const hostConfig: HostConfigRecord = {
     Binds: o.binds?.length ? o.binds : null,
     NetworkMode: networkMode,
-    PortBindings: o.portBindings ?? {},
+    PortBindings: publishAll(o, config),
     AutoRemove: o.autoRemove ?? false,
     CapAdd: o.capAdd?.length ? o.capAdd : null,
     CapDrop: o.capDrop?.length ? o.capDrop : null,

@@ -1,4 +1,5 @@
 // docker's `container inspect` JSON for a container record.
+import { readNetworkState } from "../network/state.ts";
 import { join } from "node:path";
 import type { ContainerRecord } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
@@ -22,17 +23,23 @@ function mounts(engine: Engine, c: ContainerRecord): object[] {
 function networkSettings(c: ContainerRecord): object {
   const mode = c.HostConfig.NetworkMode;
   const name = mode === "default" ? "bridge" : mode;
+  const active = c.State.Status === "running" || c.State.Status === "paused";
+  const net = active ? readNetworkState(c.Id) : undefined;
   const ports: Record<string, object[] | null> = {};
   for (const p of Object.keys(c.Config.ExposedPorts ?? {})) ports[p] = null;
+  for (const [p, b] of Object.entries(net?.ports ?? {})) ports[p] = b;
+  const addr = {
+    Gateway: net?.gateway ?? "",
+    IPAddress: net?.ipAddress ?? "",
+    IPPrefixLen: net?.prefixLen ?? 0,
+    MacAddress: net?.macAddress ?? "",
+  };
   return {
     Bridge: "",
     SandboxID: "",
-    SandboxKey: c.State.Pid && mode !== "host" ? `/proc/${c.State.Pid}/ns/net` : "",
+    SandboxKey: net?.netns ?? (c.State.Pid && mode !== "host" ? `/proc/${c.State.Pid}/ns/net` : ""),
     Ports: mode === "host" ? {} : ports,
-    Gateway: "",
-    IPAddress: "",
-    IPPrefixLen: 0,
-    MacAddress: "",
+    ...addr,
     Networks: {
       [name]: {
         IPAMConfig: null,
@@ -40,10 +47,7 @@ function networkSettings(c: ContainerRecord): object {
         Aliases: null,
         NetworkID: "",
         EndpointID: "",
-        Gateway: "",
-        IPAddress: "",
-        IPPrefixLen: 0,
-        MacAddress: "",
+        ...addr,
       },
     },
   };

@@ -18,6 +18,18 @@ export interface NetworkSetup {
   hostname: string;
 }
 
+/** The CNI plugins the bridge network runs; one line naming the package when they are missing. */
+function checkBridgePlugins(): void {
+  const dirs = ["/usr/lib/cni", "/opt/cni/bin", "/usr/libexec/cni"];
+  const need = ["bridge", "host-local", "portmap", "firewall", "loopback"];
+  if (!dirs.some((d) => need.every((t) => existsSync(`${d}/${t}`))))
+    throw new HoistError(
+      "UNSUPPORTED",
+      "bridge networking needs the CNI plugins: install the containernetworking-plugins package",
+      { exitCode: 125 },
+    );
+}
+
 function findBin(name: string): string | undefined {
   for (const d of ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]) if (existsSync(`${d}/${name}`)) return `${d}/${name}`;
   return undefined;
@@ -83,6 +95,35 @@ const defaultMode: NetworkDriver = {
   async teardown() {},
 };
 
+/** The host's resolvers, loopback ones dropped (they mean nothing inside another namespace), as docker does;
+ * Google's public resolvers when none remain. */
+function bridgeResolvConf(): string {
+  const lines = resolvConf()
+    .split("\n")
+    .filter((l) => !/^\s*nameserver\s+(127\.|::1\s*$)/.test(l));
+  if (!lines.some((l) => /^\s*nameserver\s/.test(l))) lines.push("nameserver 8.8.8.8", "nameserver 8.8.4.4");
+  return `${lines.join("\n").trim()}\n`;
+}
+
+/** docker's default `bridge` network, through the CNI plugins (src/network). */
+const bridgeMode: NetworkDriver = {
+  async prepare(c) {
+    const { attachBridge } = await import("../network/index.ts");
+    const s = await attachBridge(c.Id, c.HostConfig.PortBindings);
+    const self = s.ipAddress ? `${s.ipAddress}\t${c.Config.Hostname}` : `127.0.1.1\t${c.Config.Hostname}`;
+    return {
+      namespace: { path: s.netns },
+      hosts: `${[...localhostLines, self].join("\n")}\n`,
+      resolvConf: bridgeResolvConf(),
+      hostname: c.Config.Hostname,
+    };
+  },
+  async teardown(c) {
+    const { detachBridge } = await import("../network/index.ts");
+    await detachBridge(c.Id);
+  },
+};
+
 const noneMode: NetworkDriver = {
   async prepare(c) {
     return {
@@ -98,16 +139,13 @@ const noneMode: NetworkDriver = {
 
 /** Normalize and check `--network` before anything is created. */
 export function validateNetworkMode(mode: string | undefined): string {
-  const m = mode === undefined || mode === "" ? "default" : mode;
+  // Containers get docker's default `bridge` network; records made before it existed keep "default".
+  const m = mode === undefined || mode === "" ? "bridge" : mode;
   if (m === "default" || m === "host" || m === "none") return m;
-  if (m === "bridge")
-    throw new HoistError(
-      "UNSUPPORTED",
-      "bridge networking is not available yet: use --network host or --network none",
-      {
-        exitCode: 125,
-      },
-    );
+  if (m === "bridge") {
+    checkBridgePlugins();
+    return m;
+  }
   if (m.startsWith("container:"))
     throw new HoistError("UNSUPPORTED", "--network container:NAME is not supported", { exitCode: 125 });
   throw new HoistError("NOT_FOUND", `network ${m} not found`, { exitCode: 125 });
@@ -116,6 +154,7 @@ export function validateNetworkMode(mode: string | undefined): string {
 export function networkDriver(mode: string): NetworkDriver {
   if (mode === "host") return hostMode;
   if (mode === "none") return noneMode;
+  if (mode === "bridge") return bridgeMode;
   return defaultMode;
 }
 

@@ -160,6 +160,7 @@ export function parseCreateFlags(
     tmpfs,
     ...(network !== undefined ? { networkMode: network } : {}),
     portBindings,
+    publishAll: flags.bool("publish-all"),
     exposedPorts: exposed,
     autoRemove: flags.bool("rm"),
     capAdd: flags.strings("cap-add"),

@@ -1,5 +1,6 @@
 // hoist port / container port CONTAINER [PRIVATE_PORT[/PROTO]]
 import { HoistError } from "../../errors.ts";
+import { readNetworkState } from "../../network/state.ts";
 import { findActive } from "../../runtime/lifecycle.ts";
 import type { CommandModule } from "../command.ts";
 import { openEngine } from "./container-flags.ts";
@@ -15,9 +16,8 @@ export const spec: CommandModule["spec"] = {
 
 export const run: CommandModule["run"] = async (ctx, args) => {
   const c = await findActive(openEngine(ctx), args[0] as string);
-  // Published ports need bridge networking; on the host's network a container's ports are the host's.
-  const published =
-    c.HostConfig.NetworkMode === "host" || c.HostConfig.NetworkMode === "default" ? {} : c.HostConfig.PortBindings;
+  // The ports in effect while the container runs (src/network records them, with the chosen host ports).
+  const published = readNetworkState(c.Id)?.ports ?? {};
   const want = args[1] === undefined ? undefined : args[1].includes("/") ? args[1] : `${args[1]}/tcp`;
   const lines: string[] = [];
   for (const [port, bindings] of Object.entries(published)) {

@@ -2,6 +2,7 @@
 import { HoistError } from "../../errors.ts";
 import { familiarString, parseNormalizedNamed } from "../../ref/index.ts";
 import { isActive, refresh } from "../../runtime/lifecycle.ts";
+import { readNetworkState } from "../../network/state.ts";
 import { findImage, type ContainerRecord, type StoreState } from "../../store/index.ts";
 import type { CommandModule } from "../command.ts";
 import { parseUntil, goTime } from "../filters.ts";
@@ -77,12 +78,13 @@ function imageText(c: ContainerRecord): string {
   }
 }
 
+/** Published ports as docker shows them: the ones in effect while the container runs (with the host ports
+ * chosen for `-p CTRPORT`), nothing once it stopped. */
 function portsText(c: ContainerRecord): string {
   const out: string[] = [];
-  for (const [port, bindings] of Object.entries(c.HostConfig.PortBindings)) {
-    if (c.HostConfig.NetworkMode === "host" || c.HostConfig.NetworkMode === "default") continue;
+  const published = isActive(c) ? (readNetworkState(c.Id)?.ports ?? {}) : {};
+  for (const [port, bindings] of Object.entries(published))
     for (const b of bindings) out.push(`${b.HostIp || "0.0.0.0"}:${b.HostPort}->${port}`);
-  }
   return out.join(", ");
 }
 

@@ -1,0 +1,63 @@
+// What a container's attachment to a network left on the host, kept under /run (it lives as long as the
+// namespaces and interfaces it describes): the namespace, the address, the published ports, and the CNI
+// result that DEL needs. Written before anything is created, so a crash mid-setup can be undone.
+import fs from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../store/atomic.ts";
+import type { ConfList } from "./cni.ts";
+
+export const RUN_DIR = process.env.HOIST_NETWORK_RUN_DIR || "/run/hoist/network";
+export const STATE_DIR = join(RUN_DIR, "containers");
+
+export interface PublishedPort {
+  HostIp: string;
+  HostPort: string;
+}
+
+export interface NetworkState {
+  containerId: string;
+  network: string;
+  netns: string;
+  conf: ConfList;
+  ports: Record<string, PublishedPort[]>;
+  portMappings: { hostPort: number; containerPort: number; protocol: string; hostIP?: string }[];
+  result?: unknown;
+  ipAddress?: string;
+  prefixLen?: number;
+  gateway?: string;
+  macAddress?: string;
+}
+
+function statePath(id: string): string {
+  return join(STATE_DIR, `${id}.json`);
+}
+
+export function readNetworkState(id: string): NetworkState | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(statePath(id), "utf8")) as NetworkState;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeNetworkState(s: NetworkState): void {
+  fs.mkdirSync(STATE_DIR, { recursive: true });
+  writeFileAtomic(statePath(s.containerId), JSON.stringify(s));
+}
+
+export function removeNetworkState(id: string): void {
+  fs.rmSync(statePath(id), { force: true });
+}
+
+export function allNetworkStates(): NetworkState[] {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(STATE_DIR);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.endsWith(".json"))
+    .map((n) => readNetworkState(n.slice(0, -5)))
+    .filter((s): s is NetworkState => s !== undefined);
+}
