@@ -6,6 +6,7 @@ import { storeCases } from "./cases/store.ts";
 import { registryClientCases } from "./cases/registry-client.ts";
 import { buildCases } from "./cases/build.ts";
 import { containerCases } from "./cases/containers.ts";
+import { networkCases } from "./cases/network.ts";
 
 const argv = process.argv.slice(2);
 const runsAt = argv.indexOf("--runs");
@@ -15,7 +16,7 @@ const filters = argv.filter((a, i) => !a.startsWith("--") && i !== runsAt + 1);
 // podman needs runc and rlimits within the host's hard limit on this machine.
 execFileSync(join(repo, "scripts/containers-conf"), { stdio: "inherit" });
 
-const suites: (() => BenchCase[])[] = [storeCases, containerCases, registryClientCases, buildCases];
+const suites: (() => BenchCase[])[] = [storeCases, containerCases, networkCases, registryClientCases, buildCases];
 const results: Result[] = [];
 for (const suite of suites) {
   for (const c of suite()) {

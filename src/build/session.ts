@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import { join } from "node:path";
 import { HoistError } from "../errors.ts";
-import type { Digest, ImageConfig } from "../oci/index.ts";
+import { goTimestamp, type Digest, type ImageConfig } from "../oci/index.ts";
 import type { Staging, Store } from "../store/index.ts";
 import type { Timestamp } from "../streams/index.ts";
 import type { LayerRef } from "../transports/types.ts";
@@ -71,7 +71,7 @@ export class Session {
   }
 
   now(): string {
-    return new Date().toISOString();
+    return goTimestamp();
   }
 
   nowTimestamp(): Timestamp {

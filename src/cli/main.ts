@@ -89,6 +89,15 @@ const commands: Record<string, Loader> = {
   "container port": () => import("./commands/port.ts"),
   "container inspect": () => import("./commands/container-inspect.ts"),
   "container prune": () => import("./commands/container-prune.ts"),
+  "network create": () => import("./commands/network-create.ts"),
+  "network ls": () => import("./commands/network-ls.ts"),
+  "network list": () => import("./commands/network-ls.ts"),
+  "network inspect": () => import("./commands/network-inspect.ts"),
+  "network rm": () => import("./commands/network-rm.ts"),
+  "network remove": () => import("./commands/network-rm.ts"),
+  "network prune": () => import("./commands/network-prune.ts"),
+  "network connect": () => import("./commands/network-connect.ts"),
+  "network disconnect": () => import("./commands/network-disconnect.ts"),
   diff: () => import("./commands/diff.ts"),
   "container diff": () => import("./commands/diff.ts"),
   export: () => import("./commands/export.ts"),
@@ -105,6 +114,7 @@ const groups: Record<string, string> = {
   container: "Manage containers",
   registry: "Run and maintain a registry server",
   builder: "Manage builds",
+  network: "Manage networks",
 };
 
 const globalHelp = `

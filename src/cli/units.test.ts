@@ -34,3 +34,11 @@ test("humanDuration matches go-units", () => {
   assert.equal(ago(new Date(Date.now() - 5000).toISOString()), "5 seconds ago");
   assert.equal(ago(undefined), "N/A");
 });
+
+test("goTimestamp writes times as Go's JSON encoder does", async () => {
+  const { goTimestamp } = await import("../oci/index.ts");
+  assert.equal(goTimestamp(new Date(Date.UTC(2024, 0, 1, 0, 0, 0, 0))), "2024-01-01T00:00:00Z");
+  assert.equal(goTimestamp(new Date(Date.UTC(2024, 0, 1, 0, 0, 0, 120))), "2024-01-01T00:00:00.12Z");
+  assert.equal(goTimestamp(new Date(Date.UTC(2024, 0, 1, 0, 0, 0, 123))), "2024-01-01T00:00:00.123Z");
+  assert.equal(goTimestamp(new Date(Date.UTC(2024, 0, 1, 0, 0, 0, 5))), "2024-01-01T00:00:00.005Z");
+});

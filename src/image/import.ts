@@ -3,7 +3,14 @@ import { createReadStream } from "node:fs";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { isHoistError } from "../errors.ts";
-import { MediaType, digestHex, type ContainerConfig, type Digest, type ImageConfig } from "../oci/index.ts";
+import {
+  MediaType,
+  digestHex,
+  goTimestamp,
+  type ContainerConfig,
+  type Digest,
+  type ImageConfig,
+} from "../oci/index.ts";
 import { decompress, digesting } from "../streams/index.ts";
 import type { LayerRef } from "../transports/types.ts";
 import type { Store } from "../store/index.ts";
@@ -68,7 +75,7 @@ async function importWith(
   const sink = new StoreSink(store);
   try {
     const layer = "diffId" in input ? input : await sink.ingestLayer(input, MediaType.ociLayer, options.signal);
-    const created = options.created ?? new Date().toISOString();
+    const created = options.created ?? goTimestamp();
     const config: ImageConfig = {
       created,
       architecture: platformArch(),

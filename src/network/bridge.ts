@@ -7,29 +7,35 @@ import fs from "node:fs";
 import { promisify } from "node:util";
 import { HoistError } from "../errors.ts";
 import { addNetworkList, delNetworkList, findPluginDir, type ConfList } from "./cni.ts";
+import { refreshOwnHosts, refreshPeerHosts, type HostsRequest } from "./hosts.ts";
+import { getNetwork, type NetworkRecord } from "./networks.ts";
 import { resolvePorts } from "./ports.ts";
-import { RUN_DIR, readNetworkState, removeNetworkState, writeNetworkState, type NetworkState } from "./state.ts";
+import {
+  RUN_DIR,
+  containerStates,
+  removeNetworkState,
+  stateKey,
+  writeNetworkState,
+  type NetworkState,
+} from "./state.ts";
 
 const run = promisify(execFile);
 
-export const DEFAULT_SUBNET = process.env.HOIST_BRIDGE_SUBNET || "10.89.0.0/16";
-export const DEFAULT_BRIDGE = process.env.HOIST_BRIDGE_NAME || "hoist0";
-
-export function defaultConfList(): ConfList {
+export function confList(net: NetworkRecord): ConfList {
   return {
     cniVersion: "1.0.0",
-    name: "hoist-bridge",
+    name: `hoist-${net.Name}`,
     plugins: [
       {
         type: "bridge",
-        bridge: DEFAULT_BRIDGE,
-        isGateway: true,
-        ipMasq: true,
+        bridge: net.Bridge,
+        isGateway: !net.Internal,
+        ipMasq: !net.Internal,
         hairpinMode: true,
         ipam: {
           type: "host-local",
-          ranges: [[{ subnet: DEFAULT_SUBNET }]],
-          routes: [{ dst: "0.0.0.0/0" }],
+          ranges: [[{ subnet: net.Subnet, gateway: net.Gateway }]],
+          ...(net.Internal ? {} : { routes: [{ dst: "0.0.0.0/0" }] }),
           dataDir: `${RUN_DIR}/ipam`,
         },
       },
@@ -67,16 +73,19 @@ function summarize(s: NetworkState, result: unknown): NetworkState {
 /** Make the namespace and attach it; returns the state (address, ports). Undoes everything on failure. */
 export async function attachBridge(
   containerId: string,
+  networkName: string,
   bindings: Record<string, { HostIp: string; HostPort: string }[]>,
+  hosts?: HostsRequest,
 ): Promise<NetworkState> {
-  const conf = defaultConfList();
+  const net = getNetwork(networkName);
+  const conf = confList(net);
   findPluginDir([...conf.plugins.map((p) => p.type), "host-local", "loopback"]);
   await detachBridge(containerId); // a previous run's leftovers (crash), if any
   const { ports, mappings } = await resolvePorts(containerId, bindings);
   const name = netnsName(containerId);
   let state: NetworkState = {
     containerId,
-    network: "bridge",
+    network: net.Name,
     netns: `/run/netns/${name}`,
     conf,
     ports,
@@ -86,9 +95,15 @@ export async function attachBridge(
   try {
     await run("ip", ["netns", "add", name]);
     const a = { containerId, netns: state.netns, ifName: "eth0", runtimeConfig: { portMappings: mappings } };
-    await addNetworkList(loopbackList, { ...a, ifName: "lo" });
-    state = summarize(state, await addNetworkList(conf, a));
+    // lo and eth0 are independent: bring them up together.
+    const [, result] = await Promise.all([
+      addNetworkList(loopbackList, { ...a, ifName: "lo" }),
+      addNetworkList(conf, a),
+    ]);
+    state = summarize(state, result);
+    if (hosts) state.hosts = { path: hosts.path, names: hosts.names, base: hosts.base(state.ipAddress ?? "127.0.1.1") };
     writeNetworkState(state);
+    if (net.Name !== "bridge") refreshPeerHosts(net.Name);
     return state;
   } catch (e) {
     await detachBridge(containerId).catch(() => {});
@@ -96,19 +111,76 @@ export async function attachBridge(
   }
 }
 
-/** Undo attachBridge: CNI DEL, the namespace, the state. Quiet when there is nothing to undo. */
-export async function detachBridge(containerId: string): Promise<void> {
-  const s = readNetworkState(containerId);
-  if (!s) return;
-  const a = { containerId, netns: s.netns, ifName: "eth0", runtimeConfig: { portMappings: s.portMappings } };
-  const netnsExists = fs.existsSync(s.netns);
-  let err: unknown;
+async function delAttachment(s: NetworkState): Promise<void> {
+  const a = {
+    containerId: s.containerId,
+    netns: fs.existsSync(s.netns) ? s.netns : "",
+    ifName: s.ifName ?? "eth0",
+    runtimeConfig: { portMappings: s.portMappings },
+  };
   try {
-    await delNetworkList(s.conf, netnsExists ? a : { ...a, netns: "" }, s.result);
-  } catch (e) {
-    err = e;
+    await delNetworkList(s.conf, a, s.result);
+  } finally {
+    removeNetworkState(stateKey(s));
+    if (s.network !== "bridge") refreshPeerHosts(s.network);
+    if (s.extra) refreshOwnHosts(s.containerId);
   }
-  if (netnsExists) await run("ip", ["netns", "delete", netnsName(containerId)]).catch(() => {});
-  removeNetworkState(containerId);
-  if (err) throw err;
+}
+
+/** Undo attachBridge and any connect: CNI DEL, the namespace, the state. Quiet when there is nothing to undo. */
+export async function detachBridge(containerId: string): Promise<void> {
+  const all = containerStates(containerId);
+  const first = all.find((s) => !s.extra);
+  const errors: string[] = [];
+  for (const s of all.reverse()) await delAttachment(s).catch((e: Error) => errors.push(e.message));
+  if (first && fs.existsSync(first.netns)) await run("ip", ["netns", "delete", netnsName(containerId)]).catch(() => {});
+  if (errors.length) throw new HoistError("RUNTIME", errors.join("; "));
+}
+
+/** `network connect`: attach a running container's namespace to another network as its next ethN. */
+export async function connectBridge(containerId: string, networkName: string, names: string[]): Promise<NetworkState> {
+  const net = getNetwork(networkName);
+  const mine = containerStates(containerId);
+  const first = mine.find((s) => !s.extra);
+  if (!first || !fs.existsSync(first.netns))
+    throw new HoistError("CONFLICT", "container is not running on a bridge network", { exitCode: 1 });
+  if (mine.some((s) => s.network === net.Name))
+    throw new HoistError(
+      "CONFLICT",
+      `endpoint with name ${names[0] ?? containerId} already exists in network ${net.Name}`,
+    );
+  const used = new Set(mine.map((s) => s.ifName ?? "eth0"));
+  let n = 1;
+  while (used.has(`eth${n}`) && n < 64) n++;
+  const conf = confList(net);
+  let state: NetworkState = {
+    containerId,
+    network: net.Name,
+    netns: first.netns,
+    conf,
+    ports: {},
+    portMappings: [],
+    extra: true,
+    ifName: `eth${n}`,
+  };
+  writeNetworkState(state);
+  try {
+    state = summarize(state, await addNetworkList(conf, { containerId, netns: state.netns, ifName: `eth${n}` }));
+    if (first.hosts) state.hosts = { ...first.hosts, names };
+    writeNetworkState(state);
+    refreshPeerHosts(net.Name);
+    return state;
+  } catch (e) {
+    await delAttachment(state).catch(() => {});
+    throw e;
+  }
+}
+
+/** `network disconnect`: the reverse of connect (or of the first attachment's network, which ends its link). */
+export async function disconnectBridge(containerId: string, networkName: string): Promise<void> {
+  const net = getNetwork(networkName);
+  const s = containerStates(containerId).find((x) => x.network === net.Name);
+  if (!s)
+    throw new HoistError("CONFLICT", `container ${containerId.slice(0, 12)} is not connected to network ${net.Name}`);
+  await delAttachment(s);
 }

@@ -1,2 +1,4 @@
-export { attachBridge, detachBridge, DEFAULT_BRIDGE, DEFAULT_SUBNET } from "./bridge.ts";
+export { attachBridge, connectBridge, detachBridge, disconnectBridge } from "./bridge.ts";
+export { hostsText } from "./hosts.ts";
+export { findNetwork, type NetworkRecord } from "./networks.ts";
 export { readNetworkState, type NetworkState, type PublishedPort } from "./state.ts";

@@ -22,19 +22,29 @@ export interface NetworkState {
   ports: Record<string, PublishedPort[]>;
   portMappings: { hostPort: number; containerPort: number; protocol: string; hostIP?: string }[];
   result?: unknown;
+  /** A further network joined with `network connect` (its interface ethN); the first one has no flag. */
+  extra?: boolean;
+  ifName?: string;
+  /** Where the container's /etc/hosts lives on the host, its own lines, and the names peers know it by. */
+  hosts?: { path: string; base: string; names: string[] };
   ipAddress?: string;
   prefixLen?: number;
   gateway?: string;
   macAddress?: string;
 }
 
-function statePath(id: string): string {
-  return join(STATE_DIR, `${id}.json`);
+function statePath(key: string): string {
+  return join(STATE_DIR, `${key}.json`);
 }
 
-export function readNetworkState(id: string): NetworkState | undefined {
+/** A container's first attachment by its ID; a further one by `ID@NETWORK`. */
+export function stateKey(s: { containerId: string; network: string; extra?: boolean }): string {
+  return s.extra ? `${s.containerId}@${s.network}` : s.containerId;
+}
+
+export function readNetworkState(key: string): NetworkState | undefined {
   try {
-    return JSON.parse(fs.readFileSync(statePath(id), "utf8")) as NetworkState;
+    return JSON.parse(fs.readFileSync(statePath(key), "utf8")) as NetworkState;
   } catch {
     return undefined;
   }
@@ -42,15 +52,20 @@ export function readNetworkState(id: string): NetworkState | undefined {
 
 export function writeNetworkState(s: NetworkState): void {
   fs.mkdirSync(STATE_DIR, { recursive: true });
-  writeFileAtomic(statePath(s.containerId), JSON.stringify(s));
+  writeFileAtomic(statePath(stateKey(s)), JSON.stringify(s));
 }
 
-export function removeNetworkState(id: string): void {
-  fs.rmSync(statePath(id), { force: true });
+export function removeNetworkState(key: string): void {
+  fs.rmSync(statePath(key), { force: true });
+}
+
+/** Every attachment of one container, the first one first. */
+export function containerStates(id: string, all = allNetworkStates()): NetworkState[] {
+  return all.filter((s) => s.containerId === id).sort((a, b) => Number(a.extra ?? false) - Number(b.extra ?? false));
 }
 
 export function allNetworkStates(): NetworkState[] {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = fs.readdirSync(STATE_DIR);
   } catch {

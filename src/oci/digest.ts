@@ -55,3 +55,9 @@ export function shortId(d: string): string {
   const hex = d.includes(":") ? d.slice(d.indexOf(":") + 1) : d;
   return hex.slice(0, 12);
 }
+
+/** A time as Go's RFC 3339 (nano) JSON encoding writes it: fraction without trailing zeros. Configs carry
+ * these, and tools that re-serialize a config (skopeo) would otherwise change its bytes and the image ID. */
+export function goTimestamp(date: Date = new Date()): string {
+  return date.toISOString().replace(/\.(\d*?)0*Z$/, (_m, f: string) => (f ? `.${f}Z` : "Z"));
+}

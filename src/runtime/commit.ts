@@ -4,7 +4,14 @@ import fs from "node:fs";
 import { join } from "node:path";
 import { HoistError } from "../errors.ts";
 import { applyChanges } from "../image/changes.ts";
-import { MediaType, parseImageConfig, type ContainerConfig, type Digest, type ImageConfig } from "../oci/index.ts";
+import {
+  MediaType,
+  goTimestamp,
+  parseImageConfig,
+  type ContainerConfig,
+  type Digest,
+  type ImageConfig,
+} from "../oci/index.ts";
 import type { ContainerRecord } from "../store/containers.ts";
 import { createLayer } from "../streams/index.ts";
 import type { ContainerLayerDriver } from "../store/driver.ts";
@@ -76,7 +83,7 @@ async function linkedLayer(
       diffId,
       tarSize: blob.size,
       size,
-      created: new Date().toISOString(),
+      created: goTimestamp(),
       blobs: [{ mediaType: MediaType.ociLayer, digest: diffId, size: blob.size, compression: "none" }],
     });
     return {
@@ -129,7 +136,7 @@ export async function commitContainer(engine: Engine, ref: string, o: CommitOpti
   try {
     const layer =
       (await linkedLayer(engine, c, driver, sink, o.signal)) ?? (await streamedLayer(engine, c, driver, sink, o));
-    const created = new Date().toISOString();
+    const created = goTimestamp();
     const config: ImageConfig = {
       ...base,
       created,

@@ -1,5 +1,5 @@
 // docker's `container inspect` JSON for a container record.
-import { readNetworkState } from "../network/state.ts";
+import { containerStates, readNetworkState, type NetworkState } from "../network/state.ts";
 import { join } from "node:path";
 import type { ContainerRecord } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
@@ -20,6 +20,15 @@ function mounts(engine: Engine, c: ContainerRecord): object[] {
   }));
 }
 
+function networkAddr(net: NetworkState | undefined): object {
+  return {
+    Gateway: net?.gateway ?? "",
+    IPAddress: net?.ipAddress ?? "",
+    IPPrefixLen: net?.prefixLen ?? 0,
+    MacAddress: net?.macAddress ?? "",
+  };
+}
+
 function networkSettings(c: ContainerRecord): object {
   const mode = c.HostConfig.NetworkMode;
   const name = mode === "default" ? "bridge" : mode;
@@ -28,28 +37,26 @@ function networkSettings(c: ContainerRecord): object {
   const ports: Record<string, object[] | null> = {};
   for (const p of Object.keys(c.Config.ExposedPorts ?? {})) ports[p] = null;
   for (const [p, b] of Object.entries(net?.ports ?? {})) ports[p] = b;
-  const addr = {
-    Gateway: net?.gateway ?? "",
-    IPAddress: net?.ipAddress ?? "",
-    IPPrefixLen: net?.prefixLen ?? 0,
-    MacAddress: net?.macAddress ?? "",
-  };
+  const addr = networkAddr(net);
   return {
     Bridge: "",
     SandboxID: "",
     SandboxKey: net?.netns ?? (c.State.Pid && mode !== "host" ? `/proc/${c.State.Pid}/ns/net` : ""),
     Ports: mode === "host" ? {} : ports,
     ...addr,
-    Networks: {
-      [name]: {
-        IPAMConfig: null,
-        Links: null,
-        Aliases: null,
-        NetworkID: "",
-        EndpointID: "",
-        ...addr,
-      },
-    },
+    Networks: Object.fromEntries(
+      (net ? containerStates(c.Id) : [{ network: name }]).map((s) => [
+        s.network,
+        {
+          IPAMConfig: null,
+          Links: null,
+          Aliases: null,
+          NetworkID: "",
+          EndpointID: "",
+          ...(s.network === name ? addr : networkAddr(s as NetworkState)),
+        },
+      ]),
+    ),
   };
 }
 

@@ -114,7 +114,7 @@ async function prepare(
     });
   }
   const rootfs = driver.mount(c.Id, engine.lowers(c));
-  const setup = await networkDriver(c.HostConfig.NetworkMode).prepare(c);
+  const setup = await networkDriver(c.HostConfig.NetworkMode).prepare(c, dir);
   const files = { hosts: join(dir, "hosts"), hostname: join(dir, "hostname"), resolvConf: join(dir, "resolv.conf") };
   fs.writeFileSync(files.hosts, setup.hosts);
   fs.writeFileSync(files.hostname, `${setup.hostname}\n`);

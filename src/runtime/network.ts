@@ -5,6 +5,8 @@
 // creates the container (returning its path), teardown() releases it on exit and on rm.
 import { existsSync, readFileSync } from "node:fs";
 import { hostname as hostHostname } from "node:os";
+import { join } from "node:path";
+import { findNetwork } from "../network/networks.ts";
 import { HoistError } from "../errors.ts";
 import type { ContainerRecord } from "../store/containers.ts";
 
@@ -49,7 +51,7 @@ function loopbackUpHook(): NetworkSetup["hooks"] {
 
 export interface NetworkDriver {
   /** Before the runtime creates the container. */
-  prepare(c: ContainerRecord): Promise<NetworkSetup>;
+  prepare(c: ContainerRecord, bundleDir?: string): Promise<NetworkSetup>;
   /** On exit and on rm; must be idempotent. */
   teardown(c: ContainerRecord): Promise<void>;
 }
@@ -105,15 +107,19 @@ function bridgeResolvConf(): string {
   return `${lines.join("\n").trim()}\n`;
 }
 
-/** docker's default `bridge` network, through the CNI plugins (src/network). */
+/** docker's default `bridge` network and user-defined bridge networks, through the CNI plugins (src/network).
+ * On user-defined networks the peers' names go in /etc/hosts, kept current by src/network. */
 const bridgeMode: NetworkDriver = {
-  async prepare(c) {
-    const { attachBridge } = await import("../network/index.ts");
-    const s = await attachBridge(c.Id, c.HostConfig.PortBindings);
-    const self = s.ipAddress ? `${s.ipAddress}\t${c.Config.Hostname}` : `127.0.1.1\t${c.Config.Hostname}`;
+  async prepare(c, bundleDir) {
+    const { attachBridge, hostsText } = await import("../network/index.ts");
+    const network = c.HostConfig.NetworkMode;
+    const names = [...new Set([c.Name, c.Config.Hostname, c.Id.slice(0, 12)].filter(Boolean))];
+    const hosts = (ip: string): string => `${[...localhostLines, `${ip}\t${names.join(" ")}`].join("\n")}\n`;
+    const keep = bundleDir ? { path: join(bundleDir, "hosts"), names, base: hosts } : undefined;
+    const s = await attachBridge(c.Id, network, c.HostConfig.PortBindings, keep);
     return {
       namespace: { path: s.netns },
-      hosts: `${[...localhostLines, self].join("\n")}\n`,
+      hosts: s.hosts ? hostsText(s) : hosts(s.ipAddress ?? "127.0.1.1"),
       resolvConf: bridgeResolvConf(),
       hostname: c.Config.Hostname,
     };
@@ -142,9 +148,9 @@ export function validateNetworkMode(mode: string | undefined): string {
   // Containers get docker's default `bridge` network; records made before it existed keep "default".
   const m = mode === undefined || mode === "" ? "bridge" : mode;
   if (m === "default" || m === "host" || m === "none") return m;
-  if (m === "bridge") {
+  if (m === "bridge" || (!m.startsWith("container:") && findNetwork(m))) {
     checkBridgePlugins();
-    return m;
+    return m === "bridge" ? m : (findNetwork(m) as { Name: string }).Name;
   }
   if (m.startsWith("container:"))
     throw new HoistError("UNSUPPORTED", "--network container:NAME is not supported", { exitCode: 125 });
@@ -154,8 +160,8 @@ export function validateNetworkMode(mode: string | undefined): string {
 export function networkDriver(mode: string): NetworkDriver {
   if (mode === "host") return hostMode;
   if (mode === "none") return noneMode;
-  if (mode === "bridge") return bridgeMode;
-  return defaultMode;
+  if (mode === "default") return defaultMode;
+  return bridgeMode;
 }
 
 /** The hostname a new container gets: -h, the host's for --network host, else the short ID. */

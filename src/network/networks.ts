@@ -1,0 +1,154 @@
+// User-defined bridge networks (`network create`): one JSON record each, host-wide like the bridges and
+// subnets they stand for, under /var/lib/hoist-network (HOIST_NETWORK_DIR). The default `bridge` network is
+// built in and never stored. A subnet that overlaps another network or a host route is refused.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { join } from "node:path";
+import { HoistError } from "../errors.ts";
+import { writeFileAtomic } from "../store/atomic.ts";
+import { RUN_DIR } from "./state.ts";
+import { cidrsOverlap, parseCidr, ipToString } from "./cidr.ts";
+
+export const NETWORK_DIR = process.env.HOIST_NETWORK_DIR || "/var/lib/hoist-network";
+export const DEFAULT_SUBNET = process.env.HOIST_BRIDGE_SUBNET || "10.89.0.0/16";
+
+export interface NetworkRecord {
+  Name: string;
+  Id: string;
+  Created: string;
+  Driver: "bridge";
+  Internal: boolean;
+  Labels: Record<string, string>;
+  Subnet: string;
+  Gateway: string;
+  /** The Linux bridge. */
+  Bridge: string;
+}
+
+export function defaultNetwork(): NetworkRecord {
+  const sub = parseCidr(DEFAULT_SUBNET);
+  return {
+    Name: "bridge",
+    Id: "0".repeat(64),
+    Created: "0001-01-01T00:00:00Z",
+    Driver: "bridge",
+    Internal: false,
+    Labels: {},
+    Subnet: DEFAULT_SUBNET,
+    Gateway: ipToString(sub.base + 1),
+    Bridge: process.env.HOIST_BRIDGE_NAME || "hoist0",
+  };
+}
+
+export const BUILTIN = new Set(["bridge", "host", "none", "default"]);
+
+export function listNetworks(): NetworkRecord[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(NETWORK_DIR);
+  } catch {
+    return [];
+  }
+  const out: NetworkRecord[] = [];
+  for (const n of names.filter((x) => x.endsWith(".json")))
+    try {
+      out.push(JSON.parse(fs.readFileSync(join(NETWORK_DIR, n), "utf8")) as NetworkRecord);
+    } catch {
+      /* half-written or removed meanwhile */
+    }
+  return out.sort((a, b) => a.Name.localeCompare(b.Name));
+}
+
+/** By name, full ID or unique ID prefix; the built-in `bridge` too. */
+export function findNetwork(ref: string): NetworkRecord | undefined {
+  if (ref === "bridge") return defaultNetwork();
+  const all = listNetworks();
+  return all.find((n) => n.Name === ref || n.Id === ref) ?? all.find((n) => n.Id.startsWith(ref));
+}
+
+export function getNetwork(ref: string): NetworkRecord {
+  const n = findNetwork(ref);
+  if (!n) throw new HoistError("NOT_FOUND", `network ${ref} not found`);
+  return n;
+}
+
+/** Addresses in use on the host (other engines' bridges, the uplink): a new subnet must stay clear of them. */
+function hostRoutes(): string[] {
+  try {
+    const out = execFileSync("ip", ["-4", "-o", "route", "show"], { encoding: "utf8" });
+    return out
+      .split("\n")
+      .map((l) => l.split(" ")[0] ?? "")
+      .filter((d) => /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(d));
+  } catch {
+    return [];
+  }
+}
+
+export interface CreateNetworkOptions {
+  subnet?: string;
+  gateway?: string;
+  internal?: boolean;
+  labels?: Record<string, string>;
+  driver?: string;
+}
+
+function chooseSubnet(taken: string[]): string {
+  const base = parseCidr(DEFAULT_SUBNET);
+  // 10.89.0.0/16 is the default network; user networks take /24s from 10.90.0.0 upwards.
+  const start = (base.base + 2 ** (32 - base.prefix)) >>> 0;
+  for (let i = 0; i < 4096; i++) {
+    const s = `${ipToString((start + i * 256) >>> 0)}/24`;
+    if (!taken.some((t) => cidrsOverlap(t, s))) return s;
+  }
+  throw new HoistError("CONFLICT", "could not find an available, non-overlapping IPv4 address pool");
+}
+
+export function createNetwork(name: string, o: CreateNetworkOptions): NetworkRecord {
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name))
+    throw new HoistError("INVALID_ARGUMENT", `invalid network name "${name}"`);
+  if (BUILTIN.has(name) || listNetworks().some((n) => n.Name === name))
+    throw new HoistError("CONFLICT", `network with name ${name} already exists`);
+  if (o.driver !== undefined && o.driver !== "bridge")
+    throw new HoistError("UNSUPPORTED", `plugin "${o.driver}" not found: only the bridge driver is supported`);
+  const ours = [defaultNetwork(), ...listNetworks()].map((n) => n.Subnet);
+  let subnet: string;
+  if (o.subnet !== undefined) {
+    const c = parseCidr(o.subnet);
+    subnet = `${ipToString(c.base)}/${c.prefix}`;
+    const clash = [...ours, ...hostRoutes()].find((t) => cidrsOverlap(t, subnet));
+    if (clash)
+      throw new HoistError("CONFLICT", `invalid pool request: Pool overlaps with other one on this address space`);
+  } else subnet = chooseSubnet([...ours, ...hostRoutes()]);
+  const sub = parseCidr(subnet);
+  const gateway = o.gateway ?? ipToString(sub.base + 1);
+  if (!cidrsOverlap(`${gateway}/32`, subnet))
+    throw new HoistError("INVALID_ARGUMENT", `no matching subnet for gateway ${gateway}`);
+  const id = randomBytes(32).toString("hex");
+  const rec: NetworkRecord = {
+    Name: name,
+    Id: id,
+    Created: new Date().toISOString(),
+    Driver: "bridge",
+    Internal: o.internal ?? false,
+    Labels: o.labels ?? {},
+    Subnet: subnet,
+    Gateway: gateway,
+    Bridge: `hoist-${id.slice(0, 9)}`,
+  };
+  fs.mkdirSync(NETWORK_DIR, { recursive: true });
+  writeFileAtomic(join(NETWORK_DIR, `${id}.json`), JSON.stringify(rec));
+  return rec;
+}
+
+/** Drop the record and the bridge (left by the bridge plugin). The caller checked it is unused. */
+export function removeNetwork(n: NetworkRecord): void {
+  fs.rmSync(join(NETWORK_DIR, `${n.Id}.json`), { force: true });
+  fs.rmSync(join(RUN_DIR, "ipam", `hoist-${n.Name}`), { recursive: true, force: true });
+  try {
+    execFileSync("ip", ["link", "delete", n.Bridge, "type", "bridge"], { stdio: "ignore" });
+  } catch {
+    /* never made */
+  }
+}
