@@ -4,6 +4,7 @@ import fs from "node:fs";
 import { join } from "node:path";
 import { HoistError, errnoCode } from "../errors.ts";
 import { native } from "../native.ts";
+import { containerPath as resolveInRoot } from "../runtime/rootfs-path.ts";
 
 export interface RootfsView {
   readonly path: string;
@@ -67,38 +68,9 @@ export function unmount(target: string): void {
   }
 }
 
-/** Follow symlinks along an absolute `path` inside `root` (links resolve with `root` as "/"). */
-export function resolveInRoot(root: string, path: string, followLast = true): string {
-  const todo = path.split("/").filter((p) => p !== "" && p !== ".");
-  const done: string[] = [];
-  let links = 0;
-  while (todo.length > 0) {
-    const part = todo.shift() as string;
-    if (part === "..") {
-      done.pop();
-      continue;
-    }
-    if (todo.length === 0 && !followLast) {
-      done.push(part);
-      break;
-    }
-    let target: string | undefined;
-    try {
-      const abs = join(root, ...done, part);
-      if (fs.lstatSync(abs).isSymbolicLink()) target = fs.readlinkSync(abs);
-    } catch {
-      /* missing: keep the name */
-    }
-    if (target === undefined) {
-      done.push(part);
-      continue;
-    }
-    if (++links > 255) throw new HoistError("INVALID_ARGUMENT", `too many levels of symbolic links: ${path}`);
-    if (target.startsWith("/")) done.length = 0;
-    todo.unshift(...target.split("/").filter((p) => p !== "" && p !== "."));
-  }
-  return `/${done.join("/")}`;
-}
+/** Follow symlinks along an absolute `path` inside `root` (links resolve with `root` as "/"); the result is
+ * the path inside the root. One implementation with the runtime's (src/runtime/rootfs-path.ts). */
+export { resolveInRoot };
 
 export function lstatIn(root: string, path: string): fs.BigIntStats | undefined {
   try {

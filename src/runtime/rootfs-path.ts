@@ -8,6 +8,12 @@ const MAX_LINKS = 255;
 /** The host path for `path` inside `root`; the last component is followed too unless `followLast` is false.
  * Components that do not exist are kept as they are (the result may not exist). */
 export function resolveInRoot(root: string, path: string, followLast = true): string {
+  const inside = containerPath(root, path, followLast);
+  return inside === "/" ? root : `${root}${inside}`;
+}
+
+/** The same resolution as the path the container sees ("/a/b"), symlinks followed within `root`. */
+export function containerPath(root: string, path: string, followLast = true): string {
   const todo = path.split("/").filter((p) => p !== "" && p !== ".");
   const done: string[] = [];
   let links = 0;
@@ -36,7 +42,7 @@ export function resolveInRoot(root: string, path: string, followLast = true): st
     if (target.startsWith("/")) done.length = 0;
     todo.unshift(...target.split("/").filter((p) => p !== "" && p !== "."));
   }
-  return done.length === 0 ? root : `${root}/${done.join("/")}`;
+  return `/${done.join("/")}`;
 }
 
 /** Read a file inside the root filesystem, or undefined when it is missing. */
