@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { HoistError } from "../errors.ts";
+import { trace } from "../runtime/trace.ts";
 
 export const CNI_DIRS = ["/usr/lib/cni", "/opt/cni/bin", "/usr/libexec/cni"];
 
@@ -56,6 +57,7 @@ function execPlugin(dir: string, command: string, a: Attachment, conf: object): 
     child.stderr.on("data", (b: Buffer) => err.push(b));
     child.on("error", reject);
     child.on("close", (code) => {
+      trace(`cni ${type} ${command} ${a.ifName} done`);
       const text = Buffer.concat(out).toString();
       let parsed: unknown;
       try {

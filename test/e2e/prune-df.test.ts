@@ -91,4 +91,7 @@ test("version and info", () => {
   assert.match(info, /Storage Driver: overlay/);
   assert.match(info, new RegExp(`Hoist Root Dir: ${root}`));
   assert.equal(ok(root, ["info", "--format", "{{.Images}}"]), "0\n");
+  // The driver containers really get: vfs when asked for (or when overlay cannot mount).
+  const vfs = hoist(root, ["info", "--format", "{{.Driver}}"], { env: { HOIST_STORAGE_DRIVER: "vfs" } });
+  assert.equal(vfs.stdout, "vfs\n");
 });

@@ -73,6 +73,8 @@ export async function containerInfo(ctx: Context): Promise<{
   paused: number;
   defaultRuntime: string;
   broken: { name: string; error: string }[];
+  /** The storage driver containers get here: overlay, or vfs where overlay cannot mount. */
+  driver: string;
 }> {
   const engine = openEngine(ctx);
   const all = Object.values((await refresh(engine)).containers);
@@ -88,7 +90,10 @@ export async function containerInfo(ctx: Context): Promise<{
   } catch (e) {
     broken.push({ name: "default", error: (e as Error).message });
   }
+  const { chooseDriver } = await import("../../runtime/create.ts");
+  const driver = await chooseDriver(engine).catch(() => "vfs");
   return {
+    driver,
     total: all.length,
     running: all.filter((c) => c.State.Status === "running").length,
     paused: all.filter((c) => c.State.Status === "paused").length,
