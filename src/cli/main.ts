@@ -3,6 +3,7 @@ import { HoistError, UsageError } from "../errors.ts";
 import type { CommandModule, Context, Io } from "./command.ts";
 import { helpText, parseFlags } from "./flags.ts";
 import { defaultRoot } from "./root.ts";
+import { trace } from "../runtime/trace.ts";
 import { enableCompileCache } from "node:module";
 
 // V8's code cache for the command chunks, kept beside the bundle: about 10 ms less start-up per command.
@@ -261,7 +262,9 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     commandPath = found.path;
+    trace(`main: ${found.path}`);
     const mod = await found.loader();
+    trace("main: command loaded");
     const { args, flags } = parseFlags(mod.spec, found.rest, found.path);
     if (flags.bool("help")) {
       io.out(helpText(mod.spec));
