@@ -115,3 +115,15 @@ export function cleanup(dir: string): void {
 export function podmanArgs(dir: string): string[] {
   return ["--root", join(dir, "podman-root"), "--runroot", join(dir, "podman-run"), "--storage-driver", "overlay"];
 }
+
+/** A setup step that imports the same busybox rootfs into hoist's store and podman's private one, once. */
+export function busyboxImages(dir: string, hroot: string): () => void {
+  let imported = false;
+  return () => {
+    if (imported) return;
+    imported = true;
+    const tar = sh(join(repo, "scripts/busybox-rootfs"), [], { quiet: true }).trim();
+    sh(hoistBin, ["--root", hroot, "import", tar, "busybox:latest"], { quiet: true });
+    sh("podman", [...podmanArgs(dir), "import", tar, "busybox:latest"], { quiet: true });
+  };
+}

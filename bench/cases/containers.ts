@@ -1,7 +1,7 @@
 // Bench cases of the containers issue: `run --rm busybox true`, and `commit` of a container that wrote
 // 2,000 small files and a 64 MB file, against podman with a private store.
 import { join } from "node:path";
-import { cleanup, hoistBin, podmanArgs, repo, scratch, sh, type BenchCase } from "../harness.ts";
+import { busyboxImages, cleanup, hoistBin, podmanArgs, scratch, sh, type BenchCase } from "../harness.ts";
 
 const fill =
   "mkdir -p /data/small && dd if=/dev/urandom of=/data/big.bin bs=1048576 count=64 2>/dev/null && " +
@@ -19,14 +19,7 @@ export function containerCases(): BenchCase[] {
       /* e.g. nothing to remove yet */
     }
   };
-  let imported = false;
-  const images = (): void => {
-    if (imported) return;
-    imported = true;
-    const tar = sh(join(repo, "scripts/busybox-rootfs"), [], { quiet: true }).trim();
-    sh(hoistBin, ["--root", hroot, "import", tar, "busybox:latest"], { quiet: true });
-    sh("podman", [...podmanArgs(dir), "import", tar, "busybox:latest"], { quiet: true });
-  };
+  const images = busyboxImages(dir, hroot);
   return [
     {
       name: "run --rm busybox true",

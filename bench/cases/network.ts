@@ -1,19 +1,12 @@
 // Bench case of the networking issue: `run --rm busybox true` on the default bridge network (CNI: netns,
 // bridge + host-local + portmap + firewall, then teardown) against podman on its default network.
 import { join } from "node:path";
-import { cleanup, hoistBin, podmanArgs, repo, scratch, sh, type BenchCase } from "../harness.ts";
+import { busyboxImages, cleanup, hoistBin, podmanArgs, scratch, sh, type BenchCase } from "../harness.ts";
 
 export function networkCases(): BenchCase[] {
   const dir = scratch("network");
   const hroot = join(dir, "hoist");
-  let imported = false;
-  const images = (): void => {
-    if (imported) return;
-    imported = true;
-    const tar = sh(join(repo, "scripts/busybox-rootfs"), [], { quiet: true }).trim();
-    sh(hoistBin, ["--root", hroot, "import", tar, "busybox:latest"], { quiet: true });
-    sh("podman", [...podmanArgs(dir), "import", tar, "busybox:latest"], { quiet: true });
-  };
+  const images = busyboxImages(dir, hroot);
   return [
     {
       name: "run --rm --network bridge busybox true",
