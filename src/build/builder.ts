@@ -26,6 +26,7 @@ import { BuildStepError, firstLine } from "./errors.ts";
 import type { EventSink } from "./events.ts";
 import { finalConfig } from "./export-image.ts";
 import { findRuntimeBinary, RuncRunner } from "./run/runc-runner.ts";
+import { buildNetwork } from "./run/network.ts";
 import type { StepRunner } from "./run/runner.ts";
 import { Session, type BaseImage } from "./session.ts";
 import { baseStage, neededStages, triggerCommands } from "./stage-plan.ts";
@@ -47,7 +48,9 @@ export interface BuildOptions {
   target?: string;
   noCache?: boolean;
   pull?: boolean;
-  network?: "default" | "none" | "host";
+  /** The network RUN steps use: default (or bridge) is hoist's default `bridge` network; host, none, or a
+   * user-defined network's name. */
+  network?: string;
   platform?: string;
   secrets?: ReadonlyMap<string, { file?: string; env?: string }>;
   /** Remember context checksums across builds (off for a context unpacked from a tar). */
@@ -131,7 +134,7 @@ class Builder {
         escapeToken: this.df.escapeToken,
         buildArgs: this.buildArgs,
         noCache: this.o.noCache ?? false,
-        network: this.o.network ?? "default",
+        network: buildNetwork(this.o.network),
         secrets: this.o.secrets ?? new Map(),
         ...(this.epoch ? { epoch: this.epoch } : {}),
         runner: this.o.runner ?? new RuncRunner(async () => findRuntimeBinary(store.paths.root)),

@@ -15,6 +15,7 @@ import type { EscapeToken, Stage } from "./dockerfile/index.ts";
 import type { EventSink } from "./events.ts";
 import { ensureLayer, hasExtracted, layerRef } from "./layers.ts";
 import { openView, type RootfsView } from "./rootfs-view.ts";
+import type { StepNetwork } from "./run/network.ts";
 import type { StepRunner } from "./run/runner.ts";
 import { addHistory, type StageState } from "./stage-state.ts";
 
@@ -37,7 +38,8 @@ export interface SessionOptions {
   escapeToken: EscapeToken;
   buildArgs: ReadonlyMap<string, string>;
   noCache: boolean;
-  network: "default" | "none" | "host";
+  /** The build's network (`--network`), which RUN steps use unless theirs says otherwise. */
+  network: StepNetwork;
   secrets: ReadonlyMap<string, { file?: string; env?: string }>;
   epoch?: Timestamp;
   runner: StepRunner;

@@ -22,8 +22,8 @@ export interface SpecInput {
   cwd: string;
   user: { uid: number; gid: number; additionalGids: number[] };
   hostname: string;
-  /** A new network namespace ("none"), or the host's. */
-  isolatedNetwork: boolean;
+  /** undefined: the host's network namespace; {} a new one; { path } an existing one. */
+  netns: { path?: string } | undefined;
   hostsFile: string;
   resolvConf: string;
   mounts: readonly RunMount[];
@@ -64,8 +64,13 @@ export function buildSpec(s: SpecInput): object {
   const caps = DEFAULT_CAPS;
   const root = s.user.uid === 0;
   const limit = hostNofile();
-  const namespaces: { type: string }[] = [{ type: "pid" }, { type: "ipc" }, { type: "uts" }, { type: "mount" }];
-  if (s.isolatedNetwork) namespaces.push({ type: "network" });
+  const namespaces: { type: string; path?: string }[] = [
+    { type: "pid" },
+    { type: "ipc" },
+    { type: "uts" },
+    { type: "mount" },
+  ];
+  if (s.netns) namespaces.push({ type: "network", ...(s.netns.path ? { path: s.netns.path } : {}) });
   const depth = (m: RunMount): number => m.target.split("/").length;
   return {
     ociVersion: "1.0.2",

@@ -11,7 +11,8 @@ import { HoistError } from "../../errors.ts";
 import { resolveInRoot } from "../rootfs-view.ts";
 import { buildSpec, SANDBOX_TARGETS } from "./oci-spec.ts";
 import type { RunRequest, RunResult, StepRunner } from "./runner.ts";
-import { findStubs, mountRootfs, removeStubs, sandboxFiles, sandboxHostname, unmount } from "./sandbox.ts";
+import { openStepNetwork, type StepNetworkSetup } from "./network.ts";
+import { findStubs, mountRootfs, removeStubs, sandboxFiles, unmount } from "./sandbox.ts";
 import { resolveExecUser } from "./user.ts";
 
 export interface RuntimeBinary {
@@ -30,19 +31,22 @@ export class RuncRunner implements StepRunner {
 
   async run(req: RunRequest): Promise<RunResult> {
     const rt = await this.runtime();
-    const id = `hoist-build-${randomBytes(6).toString("hex")}`;
+    const hex = randomBytes(12).toString("hex");
+    const id = `hoist-build-${hex}`;
     const rootfs = join(req.scratch, "rootfs");
     const empty = join(req.scratch, "empty");
     fs.mkdirSync(empty, { recursive: true });
     mountRootfs(req.lowers, req.upper, req.work, rootfs, empty);
     let stubs;
+    let net: StepNetworkSetup | undefined;
     try {
       const user = resolveExecUser(rootfs, req.user);
       const cwd = resolveInRoot(rootfs, req.cwd);
       fs.mkdirSync(join(rootfs, cwd), { recursive: true, mode: 0o755 });
       stubs = findStubs(rootfs, [...SANDBOX_TARGETS, ...req.mounts.map((m) => m.target)]);
-      const hostname = req.hostname || sandboxHostname(req.network, id);
-      const files = sandboxFiles(req.scratch, hostname, req.network !== "none");
+      // The attachment is released in `finally`, whatever happens (failure, abort, Ctrl-C).
+      net = await openStepNetwork(req.network, `build-${hex}`, req.hostname);
+      const files = sandboxFiles(req.scratch, net.hosts, net.resolvConf);
       const env = withDefaults(req.env, user.home);
       const spec = buildSpec({
         rootfs,
@@ -50,16 +54,18 @@ export class RuncRunner implements StepRunner {
         env,
         cwd: req.cwd,
         user,
-        hostname,
-        isolatedNetwork: req.network === "none",
+        hostname: net.hostname,
+        netns: net.namespace,
         hostsFile: files.hosts,
         resolvConf: files.resolvConf,
         mounts: req.mounts,
         cgroupsPath: `/hoist-build/${id}`,
       });
       fs.writeFileSync(join(req.scratch, "config.json"), JSON.stringify(spec));
+      req.signal?.throwIfAborted();
       return await this.exec(rt, id, req);
     } finally {
+      await net?.release();
       unmount(rootfs);
       if (stubs) removeStubs(req.upper, stubs);
     }

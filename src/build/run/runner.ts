@@ -1,5 +1,6 @@
 // What a RUN step needs from a container runtime: run one process on an image's layers with a fresh upper
 // directory, and leave the process's changes there (overlayfs form) for the builder to turn into a layer.
+import type { StepNetwork } from "./network.ts";
 
 export type RunMount =
   | { type: "bind"; source: string; target: string; readOnly: boolean }
@@ -19,7 +20,8 @@ export interface RunRequest {
   cwd: string;
   /** USER as written (name or id, optional :group), resolved inside the image. */
   user: string;
-  network: "default" | "none" | "host";
+  /** The host's network, none (only loopback), or a bridge network attached for the step alone. */
+  network: StepNetwork;
   mounts: readonly RunMount[];
   hostname: string;
   onOutput: (stream: "stdout" | "stderr", chunk: Buffer) => void;

@@ -2,7 +2,6 @@
 // the sandbox binds in (/etc/hosts, /etc/resolv.conf), and afterwards the removal of the empty mount points
 // the runtime had to create, so they never land in the layer.
 import fs from "node:fs";
-import { hostname as hostHostname } from "node:os";
 import { join } from "node:path";
 import { HoistError } from "../../errors.ts";
 import { native } from "../../native.ts";
@@ -118,27 +117,15 @@ export function removeStubs(upper: string, stubs: Stubs): void {
   }
 }
 
-/** /etc/hosts and /etc/resolv.conf for the sandbox. */
+/** /etc/hosts and /etc/resolv.conf for the sandbox, written beside the bundle. */
 export function sandboxFiles(
   dir: string,
-  hostname: string,
-  hostNetwork: boolean,
+  hostsText: string,
+  resolvText: string,
 ): { hosts: string; resolvConf: string } {
   const hosts = join(dir, "hosts");
   const resolvConf = join(dir, "resolv.conf");
-  const read = (p: string, fallback: string): string => {
-    try {
-      return fs.readFileSync(p, "utf8");
-    } catch {
-      return fallback;
-    }
-  };
-  const local = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
-  fs.writeFileSync(hosts, hostNetwork ? read("/etc/hosts", local) : `${local}127.0.1.1\t${hostname}\n`);
-  fs.writeFileSync(resolvConf, read("/etc/resolv.conf", "nameserver 8.8.8.8\n"));
+  fs.writeFileSync(hosts, hostsText);
+  fs.writeFileSync(resolvConf, resolvText);
   return { hosts, resolvConf };
-}
-
-export function sandboxHostname(network: string, id: string): string {
-  return network === "host" ? hostHostname() : id.slice(0, 12);
 }

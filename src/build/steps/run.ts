@@ -90,6 +90,7 @@ export async function runStep(
   });
   const cwd = cfg.WorkingDir || "/";
   const user = cfg.User ?? "";
+  // `default` is the build's network (docker's meaning); the choice is not part of the cache key (nor is it docker's).
   const network = cmd.network === "" || cmd.network === "default" ? s.o.network : (cmd.network as "none" | "host");
   const prepared = await prepareMounts(s, st, mounts, cwd);
   const key = stepKey(st.fsKey, {
@@ -98,7 +99,6 @@ export async function runStep(
     env,
     user,
     cwd,
-    network,
     mounts: prepared.keys,
     script: script ?? null,
     epoch: s.o.epoch?.sec ?? null,

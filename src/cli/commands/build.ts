@@ -21,7 +21,8 @@ export const spec: CommandModule["spec"] = {
       name: "network",
       type: "string",
       default: "default",
-      description: "Set the networking mode for the RUN instructions during build",
+      description:
+        'Set the networking mode for the RUN instructions during build ("default", "host", "none", or a network)',
     },
     { name: "no-cache", type: "bool", description: "Do not use cache when building the image" },
     { name: "platform", type: "string", description: "Set target platform for build (only the native platform)" },
@@ -86,16 +87,6 @@ function parseSecrets(list: string[]): Map<string, { file?: string; env?: string
     }
   }
   return out;
-}
-
-function network(value: string | undefined): "default" | "none" | "host" {
-  const v = value || "default";
-  if (v === "default" || v === "none" || v === "host") return v;
-  if (v === "bridge") return "default";
-  throw new HoistError(
-    "INVALID_ARGUMENT",
-    `network mode "${v}" not supported by the builder: use default, none or host`,
-  );
 }
 
 /** FROM / COPY --from images: the store's, else pulled (always pulled with --pull). */
@@ -171,7 +162,7 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   const buildArgs = keyValues(flags.strings("build-arg"), "build-arg", ctx.env, true);
   const labels = keyValues(flags.strings("label"), "label", ctx.env, false);
   const secrets = parseSecrets(flags.strings("secret"));
-  const net = network(flags.string("network"));
+  const net = flags.string("network") || "default";
   const epochText = buildArgs.SOURCE_DATE_EPOCH ?? ctx.env.SOURCE_DATE_EPOCH;
   let epoch: number | undefined;
   if (epochText !== undefined && epochText !== "") {

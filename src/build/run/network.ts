@@ -1,0 +1,95 @@
+// The network of a RUN step: the host's, none (a new namespace with only loopback), or a bridge network
+// (hoist's default `bridge`, or a user-defined one) through the CNI plugins as containers get it: the step is
+// attached under its own ID before the runtime starts and always detached afterwards (see RuncRunner).
+import fs from "node:fs";
+import { hostname as hostHostname } from "node:os";
+import { HoistError } from "../../errors.ts";
+import { CNI_DIRS } from "../../network/cni.ts";
+import { findNetwork } from "../../network/networks.ts";
+
+/** What the build (`--network`) and each RUN (`--network=default|none|host`) ask for. */
+export type StepNetwork = "host" | "none" | { bridge: string };
+
+const NEED = ["bridge", "host-local", "portmap", "firewall", "loopback"];
+
+/** `hoist build --network`: default (and bridge) is the default `bridge` network; host, none; or a user network. */
+export function buildNetwork(value: string | undefined): StepNetwork {
+  const v = value || "default";
+  if (v === "host" || v === "none") return v;
+  if (v === "default" || v === "bridge") return { bridge: "bridge" };
+  if (v.startsWith("container:"))
+    throw new HoistError("INVALID_ARGUMENT", `network mode "${v}" not supported by the builder`);
+  const n = findNetwork(v);
+  if (!n) throw new HoistError("NOT_FOUND", `network ${v} not found`);
+  return { bridge: n.Name };
+}
+
+/** One line naming the package when the CNI plugins a bridge network runs are missing. */
+export function checkBridgePlugins(): void {
+  if (!CNI_DIRS.some((d) => NEED.every((t) => fs.existsSync(`${d}/${t}`))))
+    throw new HoistError(
+      "UNSUPPORTED",
+      "RUN steps on a bridge network need the CNI plugins: install the containernetworking-plugins package (or build with --network host)",
+    );
+}
+
+export interface StepNetworkSetup {
+  /** undefined: the host's namespace; {} a new one; { path } the attached one. */
+  namespace?: { path?: string };
+  hosts: string;
+  resolvConf: string;
+  hostname: string;
+  /** Undo the attachment; idempotent, never throws. */
+  release(): Promise<void>;
+}
+
+const LOCALHOST = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+
+function read(path: string, fallback: string): string {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch {
+    return fallback;
+  }
+}
+
+/** The host's resolvers without the loopback ones (they mean nothing in another namespace), as docker does. */
+function bridgeResolvConf(): string {
+  const lines = read("/etc/resolv.conf", "")
+    .split("\n")
+    .filter((l) => !/^\s*nameserver\s+(127\.|::1\s*$)/.test(l));
+  if (!lines.some((l) => /^\s*nameserver\s/.test(l))) lines.push("nameserver 8.8.8.8", "nameserver 8.8.4.4");
+  return `${lines.join("\n").trim()}\n`;
+}
+
+/** Set up the step's network; `attachId` names the attachment (netns, CNI container ID, lease, rules). */
+export async function openStepNetwork(
+  net: StepNetwork,
+  attachId: string,
+  requestedHostname: string,
+): Promise<StepNetworkSetup> {
+  const nothing = async (): Promise<void> => {};
+  const resolvConf = read("/etc/resolv.conf", "nameserver 8.8.8.8\n");
+  if (net === "host") {
+    return {
+      hosts: read("/etc/hosts", LOCALHOST),
+      resolvConf,
+      hostname: requestedHostname || hostHostname(),
+      release: nothing,
+    };
+  }
+  const hostname = requestedHostname || attachId.replace(/^build-/, "").slice(0, 12);
+  if (net === "none")
+    return { namespace: {}, hosts: `${LOCALHOST}127.0.1.1\t${hostname}\n`, resolvConf, hostname, release: nothing };
+  checkBridgePlugins();
+  const { attachBridge, detachBridge } = await import("../../network/index.ts");
+  const release = (): Promise<void> => detachBridge(attachId).catch(() => {});
+  const s = await attachBridge(attachId, net.bridge, {});
+  return {
+    namespace: { path: s.netns },
+    hosts: `${LOCALHOST}${s.ipAddress ?? "127.0.1.1"}\t${hostname}\n`,
+    resolvConf: bridgeResolvConf(),
+    hostname,
+    release,
+  };
+}
