@@ -40,7 +40,8 @@ export function confList(net: NetworkRecord): ConfList {
         },
       },
       { type: "portmap", capabilities: { portMappings: true }, snat: true },
-      { type: "firewall", backend: "iptables" },
+      // same-bridge: the plugin's CNI-ISOLATION-STAGE-1/2 chains drop traffic between different bridges.
+      { type: "firewall", backend: "iptables", ingressPolicy: "same-bridge" },
     ],
   };
 }
@@ -138,7 +139,12 @@ export async function detachBridge(containerId: string): Promise<void> {
 }
 
 /** `network connect`: attach a running container's namespace to another network as its next ethN. */
-export async function connectBridge(containerId: string, networkName: string, names: string[]): Promise<NetworkState> {
+export async function connectBridge(
+  containerId: string,
+  networkName: string,
+  names: string[],
+  aliases: string[] = [],
+): Promise<NetworkState> {
   const net = getNetwork(networkName);
   const mine = containerStates(containerId);
   const first = mine.find((s) => !s.extra);
@@ -162,11 +168,12 @@ export async function connectBridge(containerId: string, networkName: string, na
     portMappings: [],
     extra: true,
     ifName: `eth${n}`,
+    ...(aliases.length ? { aliases } : {}),
   };
   writeNetworkState(state);
   try {
     state = summarize(state, await addNetworkList(conf, { containerId, netns: state.netns, ifName: `eth${n}` }));
-    if (first.hosts) state.hosts = { ...first.hosts, names };
+    if (first.hosts) state.hosts = { ...first.hosts, names: [...new Set([...names, ...aliases])] };
     writeNetworkState(state);
     refreshPeerHosts(net.Name);
     return state;

@@ -142,7 +142,49 @@ export function createNetwork(name: string, o: CreateNetworkOptions): NetworkRec
   return rec;
 }
 
-/** Drop the record and the bridge (left by the bridge plugin). The caller checked it is unused. */
+const ISOLATION_COMMENT = "CNI firewall plugin rules (ingressPolicy: same-bridge)";
+
+/** The firewall plugin's same-bridge isolation adds two rules per bridge (CNI-ISOLATION-STAGE-1: from this
+ * bridge to another goes to stage 2; CNI-ISOLATION-STAGE-2: into this bridge is dropped) and never removes
+ * them: its DEL cannot know whether other containers still use the bridge. Once the network is gone nothing
+ * does, so they go with it. The chains, their RETURN rules and FORWARD's jump are shared by every bridge (as
+ * docker's DOCKER-ISOLATION chains are) and stay. */
+export function isolationRules(bridge: string): string[][] {
+  const c = ["-m", "comment", "--comment", ISOLATION_COMMENT];
+  return [
+    ["CNI-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge, ...c, "-j", "CNI-ISOLATION-STAGE-2"],
+    ["CNI-ISOLATION-STAGE-2", "-o", bridge, ...c, "-j", "DROP"],
+  ];
+}
+
+function dropIsolationRules(bridge: string): void {
+  for (const rule of isolationRules(bridge))
+    for (let i = 0; i < 8; i++) {
+      try {
+        execFileSync("iptables", ["-w", "-t", "filter", "-D", ...rule], { stdio: "ignore" });
+      } catch {
+        break; // no (more) such rule
+      }
+    }
+}
+
+/** The isolation rules of user-network bridges that are gone (a network removed by an older hoist, whose
+ * rm left them): `network prune` drops them so that they cannot pile up. */
+export function sweepIsolationRules(): string[] {
+  let rules: string;
+  try {
+    rules = execFileSync("iptables-save", ["-t", "filter"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return [];
+  }
+  const bridges = new Set([...rules.matchAll(/^-A CNI-ISOLATION-STAGE-2 -o (hoist-[0-9a-f]{9}) /gm)].map((m) => m[1]));
+  const gone = [...bridges].filter((b): b is string => b !== undefined && !fs.existsSync(`/sys/class/net/${b}`));
+  for (const b of gone) dropIsolationRules(b);
+  return gone;
+}
+
+/** Drop the record, the bridge (left by the bridge plugin) and its isolation rules. The caller checked it is
+ * unused. */
 export function removeNetwork(n: NetworkRecord): void {
   fs.rmSync(join(NETWORK_DIR, `${n.Id}.json`), { force: true });
   fs.rmSync(join(RUN_DIR, "ipam", `hoist-${n.Name}`), { recursive: true, force: true });
@@ -151,4 +193,5 @@ export function removeNetwork(n: NetworkRecord): void {
   } catch {
     /* never made */
   }
+  dropIsolationRules(n.Bridge);
 }

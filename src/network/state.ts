@@ -25,6 +25,8 @@ export interface NetworkState {
   /** A further network joined with `network connect` (its interface ethN); the first one has no flag. */
   extra?: boolean;
   ifName?: string;
+  /** `network connect --alias`: the container's further names on this network. */
+  aliases?: string[];
   /** Where the container's /etc/hosts lives on the host, its own lines, and the names peers know it by. */
   hosts?: { path: string; base: string; names: string[] };
   ipAddress?: string;

@@ -22,6 +22,7 @@ import type { Engine } from "./engine.ts";
 import { DEFAULT_PATH, hasEnv, mergeEnv } from "./env.ts";
 import { checkDuplicateMounts } from "./mount-specs.ts";
 import { randomName, validateName } from "./names.ts";
+import { checkAliases } from "../network/options.ts";
 import { defaultHostname, validateNetworkMode } from "./network.ts";
 import { chooseRuntime } from "./runtimes.ts";
 import { cgroupSupport, INIT_PATH } from "./spec.ts";
@@ -50,6 +51,13 @@ export interface CreateOptions {
   binds?: string[];
   tmpfs?: Record<string, string>;
   networkMode?: string;
+  /** --network-alias (user-defined networks only). */
+  aliases?: string[];
+  /** --dns, --dns-search, --dns-option, --add-host: checked already (src/network/options.ts). */
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  extraHosts?: string[];
   portBindings?: Record<string, PortBinding[]>;
   /** -P: every exposed port without a binding gets one on a free host port. */
   publishAll?: boolean;
@@ -207,6 +215,12 @@ function publishAll(o: CreateOptions, config: ContainerConfigRecord): Record<str
 
 export async function createContainer(engine: Engine, o: CreateOptions): Promise<CreateResult> {
   const networkMode = validateNetworkMode(o.networkMode);
+  const aliasError = checkAliases(o.aliases ?? [], networkMode);
+  if (aliasError)
+    throw Object.assign(
+      new HoistError("INVALID_ARGUMENT", `Error response from daemon: ${aliasError}`, { exitCode: 125 }),
+      { plain: true },
+    );
   if (o.memory !== undefined && o.memory > 0 && o.memory < 6 * 1024 * 1024)
     throw bad("Minimum memory limit allowed is 6MB");
   const imageConfig = parseImageConfig(engine.store.readBlob(o.image.id));
@@ -236,6 +250,10 @@ export async function createContainer(engine: Engine, o: CreateOptions): Promise
     NanoCpus: o.nanoCpus ?? 0,
     ...(o.pidsLimit !== undefined ? { PidsLimit: o.pidsLimit } : {}),
     Runtime: runtime.name,
+    Dns: o.dns ?? [],
+    DnsSearch: o.dnsSearch ?? [],
+    DnsOptions: o.dnsOptions ?? [],
+    ExtraHosts: o.extraHosts?.length ? o.extraHosts : null,
   };
   const record: ContainerRecord = {
     Id: id,
@@ -247,6 +265,7 @@ export async function createContainer(engine: Engine, o: CreateOptions): Promise
     Driver: driverName,
     Config: config,
     HostConfig: hostConfig,
+    ...(o.aliases?.length ? { NetworkAliases: [...new Set(o.aliases)] } : {}),
     Mounts: mounts,
     State: {
       Status: "created",

@@ -29,6 +29,15 @@ function networkAddr(net: NetworkState | undefined): object {
   };
 }
 
+/** docker ≥ 26: Aliases as given; DNSNames (user-defined networks only) the name, the aliases, the short ID. */
+function endpointNames(c: ContainerRecord, network: string, aliases: string[]): object {
+  const userDefined = !["bridge", "default", "host", "none"].includes(network);
+  return {
+    Aliases: aliases.length ? aliases : null,
+    DNSNames: userDefined ? [...new Set([c.Name, ...aliases, c.Id.slice(0, 12)].filter(Boolean))] : null,
+  };
+}
+
 function networkSettings(c: ContainerRecord): object {
   const mode = c.HostConfig.NetworkMode;
   const name = mode === "default" ? "bridge" : mode;
@@ -45,12 +54,12 @@ function networkSettings(c: ContainerRecord): object {
     Ports: mode === "host" ? {} : ports,
     ...addr,
     Networks: Object.fromEntries(
-      (net ? containerStates(c.Id) : [{ network: name }]).map((s) => [
+      (net ? containerStates(c.Id) : [{ network: name } as Partial<NetworkState>]).map((s) => [
         s.network,
         {
           IPAMConfig: null,
           Links: null,
-          Aliases: null,
+          ...endpointNames(c, s.network ?? name, s.extra ? (s.aliases ?? []) : (c.NetworkAliases ?? [])),
           NetworkID: "",
           EndpointID: "",
           ...(s.network === name ? addr : networkAddr(s as NetworkState)),
@@ -122,10 +131,10 @@ export async function inspectContainer(
       VolumesFrom: null,
       CapAdd: hc.CapAdd,
       CapDrop: hc.CapDrop,
-      Dns: [],
-      DnsOptions: [],
-      DnsSearch: [],
-      ExtraHosts: null,
+      Dns: hc.Dns ?? [],
+      DnsOptions: hc.DnsOptions ?? [],
+      DnsSearch: hc.DnsSearch ?? [],
+      ExtraHosts: hc.ExtraHosts ?? null,
       Privileged: hc.Privileged,
       PublishAllPorts: false,
       ReadonlyRootfs: hc.ReadonlyRootfs,

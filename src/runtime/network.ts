@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { hostname as hostHostname } from "node:os";
 import { join } from "node:path";
 import { findNetwork } from "../network/networks.ts";
+import { extraHostLines, hostAddress, resolvConfWith } from "../network/options.ts";
 import { HoistError } from "../errors.ts";
 import type { ContainerRecord } from "../store/containers.ts";
 
@@ -77,12 +78,28 @@ function resolvConf(): string {
   return hostFile("/etc/resolv.conf", "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
 }
 
+/** The resolv.conf `base` becomes with the container's --dns, --dns-search and --dns-option. */
+function withDns(c: ContainerRecord, base: string): string {
+  const hc = c.HostConfig;
+  return resolvConfWith(base, { dns: hc.Dns, search: hc.DnsSearch, options: hc.DnsOptions });
+}
+
+/** The --add-host lines, `host-gateway` given as `gateway`. */
+function extraHosts(c: ContainerRecord, gateway = hostAddress()): string[] {
+  return extraHostLines(c.HostConfig.ExtraHosts, gateway);
+}
+
+function withExtraHosts(c: ContainerRecord, hosts: string): string {
+  const extra = extraHosts(c);
+  return extra.length ? `${hosts.replace(/\n?$/, "\n")}${extra.join("\n")}\n` : hosts;
+}
+
 const hostMode: NetworkDriver = {
   async prepare(c) {
     const name = c.Config.Hostname || hostHostname();
     return {
-      hosts: hostFile("/etc/hosts", `${localhostLines.join("\n")}\n`),
-      resolvConf: resolvConf(),
+      hosts: withExtraHosts(c, hostFile("/etc/hosts", `${localhostLines.join("\n")}\n`)),
+      resolvConf: withDns(c, resolvConf()),
       hostname: name,
     };
   },
@@ -91,8 +108,8 @@ const hostMode: NetworkDriver = {
 
 const defaultMode: NetworkDriver = {
   async prepare(c) {
-    const hosts = `${[...localhostLines, `127.0.1.1\t${c.Config.Hostname}`].join("\n")}\n`;
-    return { hosts, resolvConf: resolvConf(), hostname: c.Config.Hostname };
+    const hosts = `${[...localhostLines, ...extraHosts(c), `127.0.1.1\t${c.Config.Hostname}`].join("\n")}\n`;
+    return { hosts, resolvConf: withDns(c, resolvConf()), hostname: c.Config.Hostname };
   },
   async teardown() {},
 };
@@ -113,14 +130,17 @@ const bridgeMode: NetworkDriver = {
   async prepare(c, bundleDir) {
     const { attachBridge, hostsText } = await import("../network/index.ts");
     const network = c.HostConfig.NetworkMode;
-    const names = [...new Set([c.Name, c.Config.Hostname, c.Id.slice(0, 12)].filter(Boolean))];
-    const hosts = (ip: string): string => `${[...localhostLines, `${ip}\t${names.join(" ")}`].join("\n")}\n`;
+    const aliases = c.NetworkAliases ?? [];
+    const names = [...new Set([c.Name, c.Config.Hostname, c.Id.slice(0, 12), ...aliases].filter(Boolean))];
+    // docker's order: localhost, --add-host lines (host-gateway: this network's gateway), the container's own.
+    const extra = extraHosts(c, findNetwork(network)?.Gateway || hostAddress());
+    const hosts = (ip: string): string => `${[...localhostLines, ...extra, `${ip}\t${names.join(" ")}`].join("\n")}\n`;
     const keep = bundleDir ? { path: join(bundleDir, "hosts"), names, base: hosts } : undefined;
     const s = await attachBridge(c.Id, network, c.HostConfig.PortBindings, keep);
     return {
       namespace: { path: s.netns },
       hosts: s.hosts ? hostsText(s) : hosts(s.ipAddress ?? "127.0.1.1"),
-      resolvConf: bridgeResolvConf(),
+      resolvConf: withDns(c, bridgeResolvConf()),
       hostname: c.Config.Hostname,
     };
   },
@@ -135,8 +155,8 @@ const noneMode: NetworkDriver = {
     return {
       namespace: {},
       hooks: loopbackUpHook(),
-      hosts: `${localhostLines.join("\n")}\n`,
-      resolvConf: resolvConf(),
+      hosts: `${[...localhostLines, ...extraHosts(c)].join("\n")}\n`,
+      resolvConf: withDns(c, resolvConf()),
       hostname: c.Config.Hostname,
     };
   },

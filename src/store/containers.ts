@@ -90,6 +90,11 @@ export interface HostConfigRecord {
   NanoCpus: number;
   PidsLimit?: number;
   Runtime: string;
+  /** --dns, --dns-search, --dns-option, --add-host (NAME:IP, IP may be host-gateway). */
+  Dns?: string[];
+  DnsSearch?: string[];
+  DnsOptions?: string[];
+  ExtraHosts?: string[] | null;
 }
 
 export interface ContainerRecord {
@@ -105,6 +110,8 @@ export interface ContainerRecord {
   Driver: "overlay" | "vfs";
   Config: ContainerConfigRecord;
   HostConfig: HostConfigRecord;
+  /** --network-alias: the container's further names on its (user-defined) network. */
+  NetworkAliases?: string[];
   Mounts: MountPoint[];
   State: ContainerState;
   RestartCount: number;

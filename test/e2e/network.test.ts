@@ -236,6 +236,10 @@ test("user-defined networks: create, ls, inspect, name resolution, isolation, rm
   const other = hoist(root, ["exec", "gamma", "ping", "-c", "1", "-W", "1", "alpha"]);
   assert.notEqual(other.code, 0);
   assert.match(other.stderr, /bad address 'alpha'/);
+  // IP isolation (the firewall plugin's same-bridge policy): by address, only from the same network.
+  const alphaIp = ipOf(a);
+  assert.match(ok(root, ["exec", "beta", "ping", "-c", "1", "-W", "1", alphaIp]), /1 packets received/);
+  assert.notEqual(hoist(root, ["exec", "gamma", "ping", "-c", "1", "-W", "1", alphaIp]).code, 0);
   const inspected = JSON.parse(ok(root, ["network", "inspect", "hn-front"])) as { Containers: object }[];
   assert.deepEqual(Object.keys(inspected[0]?.Containers ?? {}).sort(), [a, b].sort());
   const busy = hoist(root, ["network", "rm", "hn-front"]);
@@ -248,6 +252,8 @@ test("user-defined networks: create, ls, inspect, name resolution, isolation, rm
   assert.deepEqual(leftovers([a, b, c], ips), []);
   const bridges = execFileSync("ip", ["-o", "link", "show", "type", "bridge"], { encoding: "utf8" });
   assert.doesNotMatch(bridges, new RegExp(`hoist-${netId.slice(0, 9)}`));
+  const isolation = execFileSync("iptables-save", { encoding: "utf8" });
+  assert.doesNotMatch(isolation, new RegExp(`hoist-${netId.slice(0, 9)}`), "no isolation rule left");
   assert.ok(!existsSync(join(RUN, "ipam", "hoist-hn-front")), "no lease directory left");
   assert.equal(hoist(root, ["network", "rm", "bridge"]).code, 1);
 });

@@ -1,7 +1,8 @@
 // The flags `run` and `create` share, turned into the engine's CreateOptions (checked before anything is made),
 // and the image lookup with --pull (docker's "Unable to find image … locally").
 import { availableParallelism } from "node:os";
-import { HoistError } from "../../errors.ts";
+import { HoistError, UsageError } from "../../errors.ts";
+import { parseExtraHost, validateDns, validateDnsSearch } from "../../network/options.ts";
 import { familiarString, parseNormalizedNamed, toString } from "../../ref/index.ts";
 import { Engine } from "../../runtime/engine.ts";
 import type { CreateOptions } from "../../runtime/create.ts";
@@ -16,9 +17,14 @@ export function openEngine(ctx: Context): Engine {
 }
 
 export const createFlags: FlagSpec[] = [
+  { name: "add-host", type: "strings", valueName: "list", description: "Add a custom host-to-IP mapping (host:ip)" },
   { name: "cap-add", type: "strings", description: "Add Linux capabilities" },
   { name: "cap-drop", type: "strings", description: "Drop Linux capabilities" },
   { name: "cpus", type: "string", valueName: "decimal", description: "Number of CPUs" },
+  { name: "dns", type: "strings", valueName: "list", description: "Set custom DNS servers" },
+  { name: "dns-option", type: "strings", valueName: "list", description: "Set DNS options" },
+  { name: "dns-opt", type: "strings", description: "", hidden: true },
+  { name: "dns-search", type: "strings", valueName: "list", description: "Set custom DNS search domains" },
   { name: "entrypoint", type: "string", description: "Overwrite the default ENTRYPOINT of the image" },
   { name: "env", short: "e", type: "strings", description: "Set environment variables" },
   { name: "env-file", type: "strings", description: "Read in a file of environment variables" },
@@ -42,6 +48,13 @@ export const createFlags: FlagSpec[] = [
     description: 'Connect a container to a network ("host", "none")',
   },
   { name: "net", type: "string", description: "", hidden: true },
+  {
+    name: "network-alias",
+    type: "strings",
+    valueName: "list",
+    description: "Add network-scoped alias for the container",
+  },
+  { name: "net-alias", type: "strings", description: "", hidden: true },
   { name: "pids-limit", type: "int", description: "Tune container pids limit (set -1 for unlimited)" },
   { name: "platform", type: "string", description: "Set platform if server is multi-platform capable" },
   { name: "privileged", type: "bool", description: "Give extended privileges to this container" },
@@ -91,6 +104,38 @@ function parseCpus(s: string): number {
   if (n > cpus || n < 0.01)
     throw usage(`range of CPUs is from 0.01 to ${cpus.toFixed(2)}, as there are only ${cpus} CPUs available`);
   return Math.round(n * 1e9);
+}
+
+/** Each value of a list flag through docker's validator; its error becomes pflag's "invalid argument". */
+function validated(flags: ParsedFlags, names: string[], check: (v: string) => string): string[] {
+  const out: string[] = [];
+  for (const name of names)
+    for (const v of flags.strings(name)) {
+      try {
+        out.push(check(v));
+      } catch (e) {
+        throw new UsageError(`invalid argument "${v}" for "--${names[0]}" flag: ${(e as Error).message}`);
+      }
+    }
+  return out;
+}
+
+/** --add-host, --dns, --dns-search, --dns-option, --network-alias, checked as docker's CLI does. */
+export function nameFlags(
+  flags: ParsedFlags,
+): Pick<CreateOptions, "extraHosts" | "dns" | "dnsSearch" | "dnsOptions" | "aliases"> {
+  const extraHosts = validated(flags, ["add-host"], parseExtraHost);
+  const dns = validated(flags, ["dns"], validateDns);
+  const dnsSearch = validated(flags, ["dns-search"], validateDnsSearch);
+  const dnsOptions = [...flags.strings("dns-option"), ...flags.strings("dns-opt")];
+  const aliases = [...flags.strings("network-alias"), ...flags.strings("net-alias")];
+  return {
+    ...(extraHosts.length ? { extraHosts } : {}),
+    ...(dns.length ? { dns } : {}),
+    ...(dnsSearch.length ? { dnsSearch } : {}),
+    ...(dnsOptions.length ? { dnsOptions } : {}),
+    ...(aliases.length ? { aliases } : {}),
+  };
 }
 
 function labels(flags: ParsedFlags, env: NodeJS.ProcessEnv): Record<string, string> {
@@ -159,6 +204,7 @@ export function parseCreateFlags(
     binds: flags.strings("volume"),
     tmpfs,
     ...(network !== undefined ? { networkMode: network } : {}),
+    ...nameFlags(flags),
     portBindings,
     publishAll: flags.bool("publish-all"),
     exposedPorts: exposed,

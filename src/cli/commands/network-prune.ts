@@ -1,5 +1,6 @@
 // hoist network prune [-f]: remove every user-defined network no container is attached to.
 import { deleteNetwork, inUse, listNetworks } from "../../network/admin.ts";
+import { sweepIsolationRules } from "../../network/networks.ts";
 import { sweepOrphans } from "../../network/sweep.ts";
 import { isActive } from "../../runtime/lifecycle.ts";
 import type { CommandModule } from "../command.ts";
@@ -27,5 +28,6 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
     deleteNetwork(n, uses);
     deleted.push(n.Name);
   }
+  sweepIsolationRules();
   if (deleted.length) ctx.io.out(`Deleted Networks:\n${deleted.map((d) => `${d}\n`).join("")}`);
 };
