@@ -31,16 +31,14 @@ export function containerCases(): BenchCase[] {
     },
     // The same with the network modes the containers issue itself has (no bridge): what is left is the
     // runtime and the engine, without the CNI plugins' cost on either side.
-    ...["none", "host"].map(
-      (mode): BenchCase => ({
-        name: `run --rm --network ${mode} busybox true`,
-        peer: "podman",
-        target: 0.4,
-        setup: images,
-        hoist: { cmd: () => h("run", "--rm", "--network", mode, "busybox", "true") },
-        other: { cmd: () => p("run", "--rm", "--network", mode, "busybox", "true") },
-      }),
-    ),
+    ...["none", "host"].map((mode): BenchCase => ({
+      name: `run --rm --network ${mode} busybox true`,
+      peer: "podman",
+      target: 0.4,
+      setup: images,
+      hoist: { cmd: () => h("run", "--rm", "--network", mode, "busybox", "true") },
+      other: { cmd: () => p("run", "--rm", "--network", mode, "busybox", "true") },
+    })),
     {
       name: "commit (2,000 files + 64 MB)",
       peer: "podman",
