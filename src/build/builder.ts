@@ -25,7 +25,8 @@ import {
 import { BuildStepError, firstLine } from "./errors.ts";
 import type { EventSink } from "./events.ts";
 import { finalConfig } from "./export-image.ts";
-import { findRuntimeBinary, RuncRunner } from "./run/runc-runner.ts";
+import { chooseRuntime } from "../runtime/runtimes.ts";
+import { RuncRunner } from "./run/runc-runner.ts";
 import { buildNetwork } from "./run/network.ts";
 import type { StepRunner } from "./run/runner.ts";
 import { Session, type BaseImage } from "./session.ts";
@@ -92,6 +93,12 @@ export function loadDockerfile(text: string | Uint8Array, name: string): Dockerf
   }
 }
 
+/** `f` once, when first asked for (a failure is asked again next time). */
+function memo<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f().catch((e: unknown) => ((p = undefined), Promise.reject(e))));
+}
+
 class Builder {
   private readonly o: BuildOptions;
   private readonly df: Dockerfile;
@@ -137,7 +144,7 @@ class Builder {
         network: buildNetwork(this.o.network),
         secrets: this.o.secrets ?? new Map(),
         ...(this.epoch ? { epoch: this.epoch } : {}),
-        runner: this.o.runner ?? new RuncRunner(async () => findRuntimeBinary(store.paths.root)),
+        runner: this.o.runner ?? new RuncRunner(memo(async () => (await chooseRuntime(store.paths.root)).runtime)),
         emit: this.emit,
         ...(this.o.signal ? { signal: this.o.signal } : {}),
         image: (name) => this.image(name),

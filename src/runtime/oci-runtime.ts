@@ -46,25 +46,26 @@ export function runRuntime(
   });
 }
 
-/** The last error message in a runtime's JSON log (file) or JSON stderr. */
-export function runtimeError(text: string): string {
+/** The last error message in a runtime's JSON log (file) or JSON stderr; with `errorsOnly`, only error and
+ * fatal entries count (the log of a run whose process itself failed has none). */
+export function runtimeError(text: string, errorsOnly = false): string {
   let last = "";
   for (const line of text.split("\n")) {
     const t = line.trim();
     if (!t) continue;
     try {
       const j = JSON.parse(t) as { level?: string; msg?: string };
-      if (j.msg && (j.level === "error" || j.level === "fatal" || last === "")) last = j.msg;
+      if (j.msg && (j.level === "error" || j.level === "fatal" || (last === "" && !errorsOnly))) last = j.msg;
     } catch {
-      last = t.replace(/^time="[^"]*" level=\w+ msg="(.*)"$/, "$1");
+      if (!errorsOnly) last = t.replace(/^time="[^"]*" level=\w+ msg="(.*)"$/, "$1");
     }
   }
   return last;
 }
 
-export function readLogError(log: string): string {
+export function readLogError(log: string, errorsOnly = false): string {
   try {
-    return runtimeError(readFileSync(log, "utf8"));
+    return runtimeError(readFileSync(log, "utf8"), errorsOnly);
   } catch {
     return "";
   }
@@ -131,6 +132,17 @@ export function spawnRun(
   if (options.consoleSocket) args.push("--console-socket", options.consoleSocket);
   args.push(options.id);
   return spawn(rt.path, args, { stdio: options.stdio });
+}
+
+/** Spawn `runtime run` in the foreground: the container's process is the runtime's child and its output the
+ * runtime's (a build's RUN step); the runtime removes the container when the process ends. */
+export function spawnForeground(
+  rt: OciRuntime,
+  options: { id: string; bundle: string; log: string; stdio: StdioOptions },
+): ReturnType<typeof spawn> {
+  return spawn(rt.path, [...globalArgs(rt, options.log), "run", "--bundle", options.bundle, options.id], {
+    stdio: options.stdio,
+  });
 }
 
 /** Spawn `runtime exec --detach` of a process.json; the process becomes our child once the runtime exits. */

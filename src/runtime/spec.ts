@@ -94,16 +94,17 @@ export function cgroupSupport(): CgroupSupport {
   }
 }
 
-/** The process part of the spec, shared by the container's init and `exec`. */
-export function processSpec(
-  c: ContainerRecord,
-  p: { args: string[]; env: string[]; cwd: string; user: ExecUser; terminal: boolean; privileged?: boolean },
-): OciProcess {
-  const caps = effectiveCaps(
-    c.HostConfig.CapAdd ?? [],
-    c.HostConfig.CapDrop ?? [],
-    p.privileged || c.HostConfig.Privileged,
-  );
+/** The process part of a spec: a container's init, an `exec`, a build's RUN step. */
+export function sandboxProcess(p: {
+  args: string[];
+  env: string[];
+  cwd: string;
+  user: ExecUser;
+  terminal: boolean;
+  /** The capability set (bounding; also effective and permitted for root). */
+  caps: string[];
+  noNewPrivileges?: boolean;
+}): OciProcess {
   const root = p.user.uid === 0;
   const nofile = hostNofile();
   return {
@@ -116,17 +117,42 @@ export function processSpec(
     args: p.args,
     env: p.env,
     cwd: p.cwd,
-    capabilities: { bounding: caps, effective: root ? caps : [], permitted: root ? caps : [] },
+    capabilities: { bounding: p.caps, effective: root ? p.caps : [], permitted: root ? p.caps : [] },
     rlimits: [{ type: "RLIMIT_NOFILE", hard: nofile, soft: nofile }],
-    noNewPrivileges: false,
+    noNewPrivileges: p.noNewPrivileges ?? false,
   };
 }
 
-function defaultMounts(
-  privileged: boolean,
-  files: { hosts: string; hostname: string; resolvConf: string },
-): OciMount[] {
+/** The process part of the spec, shared by the container's init and `exec`. */
+export function processSpec(
+  c: ContainerRecord,
+  p: { args: string[]; env: string[]; cwd: string; user: ExecUser; terminal: boolean; privileged?: boolean },
+): OciProcess {
+  const caps = effectiveCaps(
+    c.HostConfig.CapAdd ?? [],
+    c.HostConfig.CapDrop ?? [],
+    p.privileged || c.HostConfig.Privileged,
+  );
+  return sandboxProcess({ args: p.args, env: p.env, cwd: p.cwd, user: p.user, terminal: p.terminal, caps });
+}
+
+/** The files bound over /etc/hosts, /etc/resolv.conf and (when given) /etc/hostname. */
+export interface SandboxFiles {
+  hosts: string;
+  resolvConf: string;
+  hostname?: string;
+  /** Read-only inside (a build step's), else writable (a container's, as docker's). */
+  readOnly?: boolean;
+}
+
+function defaultMounts(privileged: boolean, cgroupMount: boolean, files: SandboxFiles): OciMount[] {
   const ro = privileged ? [] : ["ro"];
+  const file = (destination: string, source: string): OciMount => ({
+    destination,
+    type: "bind",
+    source,
+    options: ["rbind", "rprivate", ...(files.readOnly ? ["ro"] : [])],
+  });
   return [
     { destination: "/proc", type: "proc", source: "proc", options: ["nosuid", "noexec", "nodev"] },
     {
@@ -142,12 +168,16 @@ function defaultMounts(
       options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"],
     },
     { destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", ...ro] },
-    {
-      destination: "/sys/fs/cgroup",
-      type: "cgroup",
-      source: "cgroup",
-      options: ["nosuid", "noexec", "nodev", "relatime", ...ro],
-    },
+    ...(cgroupMount
+      ? [
+          {
+            destination: "/sys/fs/cgroup",
+            type: "cgroup",
+            source: "cgroup",
+            options: ["nosuid", "noexec", "nodev", "relatime", ...ro],
+          },
+        ]
+      : []),
     { destination: "/dev/mqueue", type: "mqueue", source: "mqueue", options: ["nosuid", "noexec", "nodev"] },
     {
       destination: "/dev/shm",
@@ -155,10 +185,15 @@ function defaultMounts(
       source: "shm",
       options: ["nosuid", "noexec", "nodev", "mode=1777", "size=67108864"],
     },
-    { destination: "/etc/resolv.conf", type: "bind", source: files.resolvConf, options: ["rbind", "rprivate"] },
-    { destination: "/etc/hostname", type: "bind", source: files.hostname, options: ["rbind", "rprivate"] },
-    { destination: "/etc/hosts", type: "bind", source: files.hosts, options: ["rbind", "rprivate"] },
+    file("/etc/resolv.conf", files.resolvConf),
+    ...(files.hostname !== undefined ? [file("/etc/hostname", files.hostname)] : []),
+    file("/etc/hosts", files.hosts),
   ];
+}
+
+/** Where a spec's default mounts go inside the root filesystem (the runtime creates what the image lacks). */
+export function defaultMountTargets(files: SandboxFiles, cgroupMount = false): string[] {
+  return defaultMounts(false, cgroupMount, files).map((m) => m.destination);
 }
 
 /** A user mount (-v, --mount, --tmpfs, VOLUME) as the runtime takes it; `volumeDir` finds a volume's data. */
@@ -223,6 +258,57 @@ function hostDevices(): object[] {
   return out;
 }
 
+/** Everything a spec is made of: the one builder behind containers (buildSpec) and build RUN steps. */
+export interface SandboxSpecInput {
+  rootfs: string;
+  readonlyRootfs: boolean;
+  process: OciProcess;
+  hostname: string;
+  /** undefined: the host's network namespace; {} a new one; { path } an existing one. */
+  netns: { path?: string } | undefined;
+  files: SandboxFiles;
+  /** Mount the cgroup filesystem at /sys/fs/cgroup (containers do, as docker's; build steps do not). */
+  cgroupMount: boolean;
+  privileged: boolean;
+  mounts: OciMount[];
+  cgroupsPath: string;
+  /** linux.resources; none: the runtime's defaults. */
+  resources?: Record<string, unknown>;
+  hooks?: Record<string, object[]> | undefined;
+}
+
+export function sandboxSpec(input: SandboxSpecInput): object {
+  const privileged = input.privileged;
+  const userDest = new Set(input.mounts.map((m) => m.destination));
+  const depth = (m: OciMount): number => m.destination.split("/").length;
+  const mounts = [
+    ...defaultMounts(privileged, input.cgroupMount, input.files).filter((m) => !userDest.has(m.destination)),
+    ...[...input.mounts].sort((a, b) => depth(a) - depth(b)),
+  ];
+  const namespaces: { type: string; path?: string }[] = [
+    { type: "pid" },
+    { type: "ipc" },
+    { type: "uts" },
+    { type: "mount" },
+  ];
+  if (input.netns) namespaces.push({ type: "network", ...(input.netns.path ? { path: input.netns.path } : {}) });
+  return {
+    ociVersion: "1.0.2",
+    process: input.process,
+    root: { path: input.rootfs, readonly: input.readonlyRootfs },
+    hostname: input.hostname,
+    mounts,
+    ...(input.hooks ? { hooks: input.hooks } : {}),
+    linux: {
+      namespaces,
+      cgroupsPath: input.cgroupsPath,
+      ...(input.resources ? { resources: input.resources } : {}),
+      ...(privileged ? { devices: hostDevices() } : {}),
+      ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
+    },
+  };
+}
+
 export interface SpecInput {
   record: ContainerRecord;
   rootfs: string;
@@ -236,23 +322,10 @@ export interface SpecInput {
   hooks?: Record<string, object[]> | undefined;
 }
 
+/** A container's spec, with its HostConfig's limits. */
 export function buildSpec(input: SpecInput): object {
-  const c = input.record;
-  const hc = c.HostConfig;
+  const hc = input.record.HostConfig;
   const privileged = hc.Privileged;
-  const userDest = new Set(input.mounts.map((m) => m.destination));
-  const depth = (m: OciMount): number => m.destination.split("/").length;
-  const mounts = [
-    ...defaultMounts(privileged, input.files).filter((m) => !userDest.has(m.destination)),
-    ...[...input.mounts].sort((a, b) => depth(a) - depth(b)),
-  ];
-  const namespaces: { type: string; path?: string }[] = [
-    { type: "pid" },
-    { type: "ipc" },
-    { type: "uts" },
-    { type: "mount" },
-  ];
-  if (input.netns) namespaces.push({ type: "network", ...(input.netns.path ? { path: input.netns.path } : {}) });
   const resources: Record<string, unknown> = {
     devices: [{ allow: privileged, access: "rwm" }],
   };
@@ -260,19 +333,18 @@ export function buildSpec(input: SpecInput): object {
     resources.memory = { limit: hc.Memory, ...(input.cgroups.swap ? { swap: hc.Memory * 2 } : {}) };
   if (hc.NanoCpus > 0 && input.cgroups.cpu) resources.cpu = { quota: Math.round(hc.NanoCpus / 1e4), period: 100000 };
   if (hc.PidsLimit !== undefined && hc.PidsLimit !== 0 && input.cgroups.pids) resources.pids = { limit: hc.PidsLimit };
-  return {
-    ociVersion: "1.0.2",
+  return sandboxSpec({
+    rootfs: input.rootfs,
+    readonlyRootfs: hc.ReadonlyRootfs,
     process: input.process,
-    root: { path: input.rootfs, readonly: hc.ReadonlyRootfs },
     hostname: input.hostname,
-    mounts,
-    ...(input.hooks ? { hooks: input.hooks } : {}),
-    linux: {
-      namespaces,
-      cgroupsPath: `/hoist/${c.Id}`,
-      resources,
-      ...(privileged ? { devices: hostDevices() } : {}),
-      ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
-    },
-  };
+    netns: input.netns,
+    files: input.files,
+    cgroupMount: true,
+    privileged,
+    mounts: input.mounts,
+    cgroupsPath: `/hoist/${input.record.Id}`,
+    resources,
+    hooks: input.hooks,
+  });
 }
