@@ -71,20 +71,30 @@ function summarize(s: NetworkState, result: unknown): NetworkState {
   };
 }
 
-/** Make the namespace and attach it; returns the state (address, ports). Undoes everything on failure. */
-export async function attachBridge(
+/** An attachment under way: the namespace exists (a runtime may already create the container in it) while
+ * the plugins run; `done` settles with the state, or fails after undoing everything. */
+export interface PendingAttachment {
+  netns: string;
+  done: Promise<NetworkState>;
+}
+
+/** Make the namespace and start attaching it (see PendingAttachment). Bad ports fail before anything is made. */
+export async function beginAttachBridge(
   containerId: string,
   networkName: string,
   bindings: Record<string, { HostIp: string; HostPort: string }[]>,
   hosts?: HostsRequest,
-): Promise<NetworkState> {
+): Promise<PendingAttachment> {
   const net = getNetwork(networkName);
-  const conf = confList(net);
-  findPluginDir([...conf.plugins.map((p) => p.type), "host-local", "loopback"]);
+  const full = confList(net);
+  findPluginDir([...full.plugins.map((p) => p.type), "host-local", "loopback"]);
   await detachBridge(containerId); // a previous run's leftovers (crash), if any
   const { ports, mappings } = await resolvePorts(containerId, bindings);
+  // portmap does nothing for an attachment without published ports but still costs an ADD and a DEL; the list
+  // kept in the state is the one DEL runs, so leaving it out is consistent.
+  const conf = mappings.length ? full : { ...full, plugins: full.plugins.filter((p) => p.type !== "portmap") };
   const name = netnsName(containerId);
-  let state: NetworkState = {
+  const initial: NetworkState = {
     containerId,
     network: net.Name,
     netns: `/run/netns/${name}`,
@@ -92,24 +102,40 @@ export async function attachBridge(
     ports,
     portMappings: mappings,
   };
-  writeNetworkState(state);
+  writeNetworkState(initial);
+  const fail = async (e: unknown): Promise<never> => {
+    await detachBridge(containerId).catch(() => {});
+    throw e instanceof HoistError ? e : new HoistError("RUNTIME", `setting up the network: ${(e as Error).message}`);
+  };
   try {
     await run("ip", ["netns", "add", name]);
-    const a = { containerId, netns: state.netns, ifName: "eth0", runtimeConfig: { portMappings: mappings } };
+  } catch (e) {
+    return fail(e);
+  }
+  const attach = async (): Promise<NetworkState> => {
+    const a = { containerId, netns: initial.netns, ifName: "eth0", runtimeConfig: { portMappings: mappings } };
     // lo and eth0 are independent: bring them up together.
     const [, result] = await Promise.all([
       addNetworkList(loopbackList, { ...a, ifName: "lo" }),
       addNetworkList(conf, a),
     ]);
-    state = summarize(state, result);
+    const state = summarize(initial, result);
     if (hosts) state.hosts = { path: hosts.path, names: hosts.names, base: hosts.base(state.ipAddress ?? "127.0.1.1") };
     writeNetworkState(state);
     if (net.Name !== "bridge") refreshPeerHosts(net.Name);
     return state;
-  } catch (e) {
-    await detachBridge(containerId).catch(() => {});
-    throw e instanceof HoistError ? e : new HoistError("RUNTIME", `setting up the network: ${(e as Error).message}`);
-  }
+  };
+  return { netns: initial.netns, done: attach().catch(fail) };
+}
+
+/** Make the namespace and attach it; returns the state (address, ports). Undoes everything on failure. */
+export async function attachBridge(
+  containerId: string,
+  networkName: string,
+  bindings: Record<string, { HostIp: string; HostPort: string }[]>,
+  hosts?: HostsRequest,
+): Promise<NetworkState> {
+  return (await beginAttachBridge(containerId, networkName, bindings, hosts)).done;
 }
 
 async function delAttachment(s: NetworkState): Promise<void> {

@@ -1,4 +1,4 @@
-export { attachBridge, connectBridge, detachBridge, disconnectBridge } from "./bridge.ts";
+export { attachBridge, beginAttachBridge, connectBridge, detachBridge, disconnectBridge } from "./bridge.ts";
 export { hostsText } from "./hosts.ts";
 export { findNetwork, type NetworkRecord } from "./networks.ts";
 export { readNetworkState, type NetworkState, type PublishedPort } from "./state.ts";

@@ -15,8 +15,8 @@ import { unlock } from "./busy-lock.ts";
 import type { Engine } from "./engine.ts";
 import { DEFAULT_PATH, hasEnv } from "./env.ts";
 import { LogWriter, logPath } from "./logs.ts";
-import { networkDriver } from "./network.ts";
-import { freshLog, readLogError, runtimeDelete, spawnRun, type OciRuntime } from "./oci-runtime.ts";
+import { networkDriver, type NetworkSetup } from "./network.ts";
+import { freshLog, readLogError, runtimeDelete, runtimeStart, spawnRun, type OciRuntime } from "./oci-runtime.ts";
 import { cleanupRun, finishContainer } from "./finish.ts";
 import type * as PtyModuleNs from "./pty.ts";
 import type { ConsoleSocket, PtyRelay, TerminalSide } from "./pty.ts";
@@ -105,7 +105,7 @@ async function prepare(
   c: ContainerRecord,
   dir: string,
   attach: AttachIo | undefined,
-): Promise<{ netns: boolean }> {
+): Promise<{ netns: boolean; ready?: Promise<void> }> {
   const driver = await engine.driver(c.Driver);
   if (c.SharesFiles) {
     driver.unshare?.(c.Id);
@@ -116,6 +116,28 @@ async function prepare(
   const rootfs = driver.mount(c.Id, engine.lowers(c));
   const setup = await networkDriver(c.HostConfig.NetworkMode).prepare(c, dir);
   const files = { hosts: join(dir, "hosts"), hostname: join(dir, "hostname"), resolvConf: join(dir, "resolv.conf") };
+  // The final /etc/hosts once the network is up, written in place: the runtime bind-mounts this very file.
+  const ready = setup.ready?.then((hosts) => fs.writeFileSync(files.hosts, hosts));
+  ready?.catch(() => {}); // awaited by the caller; a failure before that must not be an unhandled rejection
+  try {
+    await writeBundle(engine, c, dir, attach, rootfs, setup, files);
+  } catch (e) {
+    await ready?.catch(() => {}); // the caller tears the network down: never while it is being set up
+    throw e;
+  }
+  return { netns: setup.namespace !== undefined, ...(ready ? { ready } : {}) };
+}
+
+/** The /etc files, volumes and config.json of a mounted container. */
+async function writeBundle(
+  engine: Engine,
+  c: ContainerRecord,
+  dir: string,
+  attach: AttachIo | undefined,
+  rootfs: string,
+  setup: NetworkSetup,
+  files: { hosts: string; hostname: string; resolvConf: string },
+): Promise<void> {
   fs.writeFileSync(files.hosts, setup.hosts);
   fs.writeFileSync(files.hostname, `${setup.hostname}\n`);
   fs.writeFileSync(files.resolvConf, setup.resolvConf);
@@ -154,7 +176,6 @@ async function prepare(
     cgroups: cgroupSupport(),
   });
   fs.writeFileSync(join(dir, "config.json"), JSON.stringify(spec));
-  return { netns: setup.namespace !== undefined };
 }
 
 /** Run the container until it exits. Returns its exit code; throws StartError when it could not start.
@@ -170,6 +191,7 @@ export async function runContainer(
   let c = c0;
   let rt: OciRuntime | undefined;
   let started = false;
+  let networkReady: Promise<void> | undefined;
   try {
     native().setSubreaper();
     rt = engine.runtime(c);
@@ -183,7 +205,8 @@ export async function runContainer(
       });
     if (fs.existsSync(join(rt.root, id))) await runtimeDelete(rt, id);
     trace("monitor: begin");
-    await prepare(engine, c, dir, o.attach);
+    const prepared = await prepare(engine, c, dir, o.attach);
+    networkReady = prepared.ready;
     trace("prepared (mounted, config.json)");
     const log = freshLog(dir);
     const io = new ContainerIo(
@@ -192,6 +215,8 @@ export async function runContainer(
       o.attach,
       c.Config.Tty ? await import("./pty.ts") : undefined,
     );
+    // While the network is still being configured, `runtime create` builds the container in its namespace
+    // meanwhile; `runtime start` follows once both are done. Otherwise `runtime run --detach` does both.
     const child = spawnRun(rt, {
       id,
       bundle: dir,
@@ -199,16 +224,35 @@ export async function runContainer(
       log,
       ...(io.console ? { consoleSocket: io.console.address } : {}),
       stdio: io.createStdio(),
+      createOnly: networkReady !== undefined,
     });
     io.attachCreate(child);
     let createCode = await waitChild(child);
-    trace("runtime run done");
+    trace(networkReady ? "runtime create done" : "runtime run done");
     if (createCode === 0 && !(await io.acceptConsole())) createCode = 1;
-    if (createCode !== 0) {
+    const networkError = await networkReady?.then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    networkReady = undefined;
+    if (createCode !== 0 || networkError) {
       const msg = readLogError(log) || `${rt.name} run: exit status ${createCode}`;
       io.discard();
       await runtimeDelete(rt, id).catch(() => {});
+      if (networkError) throw networkError;
       throw new StartError(`OCI runtime create failed: ${msg}`, startExitCode(msg));
+    }
+    if (prepared.ready) {
+      trace("network ready");
+      try {
+        await runtimeStart(rt, id, log);
+      } catch (e) {
+        io.discard();
+        await runtimeDelete(rt, id).catch(() => {});
+        const msg = readLogError(log) || (e as Error).message;
+        throw new StartError(`OCI runtime start failed: ${msg}`, startExitCode(msg));
+      }
+      trace("runtime start done");
     }
     const pid = Number(fs.readFileSync(join(dir, "pidfile"), "utf8").trim());
     const exited = native().waitpid(pid);
@@ -238,6 +282,7 @@ export async function runContainer(
     return code;
   } catch (e) {
     if (!started) {
+      await networkReady?.catch(() => {}); // never tear the network down while it is still being set up
       if (rt) await cleanupRun(engine, c, rt).catch(() => {});
       const code = e instanceof HoistError ? e.exitCode : 125;
       await engine.containers

@@ -19,6 +19,9 @@ export interface NetworkSetup {
   hosts: string;
   resolvConf: string;
   hostname: string;
+  /** The namespace exists but is still being configured: the runtime may create the container meanwhile and
+   * must start it only once this settles; it gives the final /etc/hosts (which needs the address). */
+  ready?: Promise<string>;
 }
 
 /** The CNI plugins the bridge network runs; one line naming the package when they are missing. */
@@ -128,7 +131,7 @@ function bridgeResolvConf(): string {
  * On user-defined networks the peers' names go in /etc/hosts, kept current by src/network. */
 const bridgeMode: NetworkDriver = {
   async prepare(c, bundleDir) {
-    const { attachBridge, hostsText } = await import("../network/index.ts");
+    const { beginAttachBridge, hostsText } = await import("../network/index.ts");
     const network = c.HostConfig.NetworkMode;
     const aliases = c.NetworkAliases ?? [];
     const names = [...new Set([c.Name, c.Config.Hostname, c.Id.slice(0, 12), ...aliases].filter(Boolean))];
@@ -136,10 +139,11 @@ const bridgeMode: NetworkDriver = {
     const extra = extraHosts(c, findNetwork(network)?.Gateway || hostAddress());
     const hosts = (ip: string): string => `${[...localhostLines, ...extra, `${ip}\t${names.join(" ")}`].join("\n")}\n`;
     const keep = bundleDir ? { path: join(bundleDir, "hosts"), names, base: hosts } : undefined;
-    const s = await attachBridge(c.Id, network, c.HostConfig.PortBindings, keep);
+    const pending = await beginAttachBridge(c.Id, network, c.HostConfig.PortBindings, keep);
     return {
-      namespace: { path: s.netns },
-      hosts: s.hosts ? hostsText(s) : hosts(s.ipAddress ?? "127.0.1.1"),
+      namespace: { path: pending.netns },
+      hosts: hosts("127.0.1.1"),
+      ready: pending.done.then((s) => (s.hosts ? hostsText(s) : hosts(s.ipAddress ?? "127.0.1.1"))),
       resolvConf: withDns(c, bridgeResolvConf()),
       hostname: c.Config.Hostname,
     };

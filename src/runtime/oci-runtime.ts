@@ -115,23 +115,30 @@ export async function runtimePids(rt: OciRuntime, id: string): Promise<number[]>
 }
 
 /** Spawn `runtime run --detach` (create and start in one process) with the container's stdio; once it exits
- * the container's init runs, re-parented to the caller (a subreaper). */
+ * the container's init runs, re-parented to the caller (a subreaper). With `createOnly`, `runtime create`:
+ * the init waits until `runtimeStart` (the caller finishes something else meanwhile, e.g. the network). */
 export function spawnRun(
   rt: OciRuntime,
-  options: { id: string; bundle: string; pidFile: string; log: string; consoleSocket?: string; stdio: StdioOptions },
+  options: {
+    id: string;
+    bundle: string;
+    pidFile: string;
+    log: string;
+    consoleSocket?: string;
+    stdio: StdioOptions;
+    createOnly?: boolean;
+  },
 ): ReturnType<typeof spawn> {
-  const args = [
-    ...globalArgs(rt, options.log),
-    "run",
-    "--detach",
-    "--bundle",
-    options.bundle,
-    "--pid-file",
-    options.pidFile,
-  ];
+  const args = [...globalArgs(rt, options.log), ...(options.createOnly ? ["create"] : ["run", "--detach"])];
+  args.push("--bundle", options.bundle, "--pid-file", options.pidFile);
   if (options.consoleSocket) args.push("--console-socket", options.consoleSocket);
   args.push(options.id);
   return spawn(rt.path, args, { stdio: options.stdio });
+}
+
+/** `runtime start` of a created container: its init runs the process. */
+export async function runtimeStart(rt: OciRuntime, id: string, log: string): Promise<void> {
+  await runtimeCall(rt, ["start", id], log);
 }
 
 /** Spawn `runtime run` in the foreground: the container's process is the runtime's child and its output the

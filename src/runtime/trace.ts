@@ -4,3 +4,5 @@ const on = process.env.HOIST_TRACE === "1";
 export function trace(step: string): void {
   if (on) process.stderr.write(`hoist-trace ${performance.now().toFixed(1)}ms ${step}\n`);
 }
+
+if (on) process.on("exit", () => trace("exit"));
