@@ -1,6 +1,6 @@
 // Build: the native helper (N-API, plain gcc) and the bundled CLI (esbuild, one chunk per command).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,10 +19,15 @@ if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
 }
 
 const esbuild = await import("esbuild");
-rmSync(join(root, "dist"), { recursive: true, force: true }); // no stale chunks from earlier builds
+// Build into a fresh directory and swap it in: no stale chunks from earlier builds, and no moment without a
+// dist/ for hoist processes that are running meanwhile (tests, a monitor).
+const dist = join(root, "dist");
+const next = join(root, `.dist-${process.pid}`);
+const old = join(root, `.dist-old-${process.pid}`);
+rmSync(next, { recursive: true, force: true });
 await esbuild.build({
   entryPoints: { hoist: join(root, "src/cli/main.ts"), monitor: join(root, "src/runtime/monitor-main.ts") },
-  outdir: join(root, "dist"),
+  outdir: next,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -37,3 +42,6 @@ await esbuild.build({
     js: "import{createRequire as __hoistRequire}from'node:module';const require=__hoistRequire(import.meta.url);",
   },
 });
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(next, dist);
+rmSync(old, { recursive: true, force: true, maxRetries: 5 });

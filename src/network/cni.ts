@@ -7,7 +7,11 @@ import { existsSync } from "node:fs";
 import { HoistError } from "../errors.ts";
 import { trace } from "../runtime/trace.ts";
 
-export const CNI_DIRS = ["/usr/lib/cni", "/opt/cni/bin", "/usr/libexec/cni"];
+/** Where the plugins are looked for: $CNI_PATH (colon-separated, as the CNI tools take it), else the usual
+ * places (Debian's package, the upstream tarball's, Fedora's). */
+export const CNI_DIRS = process.env.CNI_PATH
+  ? process.env.CNI_PATH.split(":").filter(Boolean)
+  : ["/usr/lib/cni", "/opt/cni/bin", "/usr/libexec/cni"];
 
 export interface PluginConf {
   type: string;
@@ -37,6 +41,16 @@ export function findPluginDir(types: string[]): string {
     `CNI plugins (${types.join(", ")}) not found: install the containernetworking-plugins package`,
     { exitCode: 125 },
   );
+}
+
+/** The plugins every hoist bridge network runs. */
+export const BRIDGE_PLUGINS = ["bridge", "host-local", "portmap", "firewall", "loopback"];
+
+/** One line naming the package when the bridge network's plugins are missing: "`what` needs …`hint`". */
+export function requireBridgePlugins(what: string, o: { hint?: string; exitCode?: number } = {}): void {
+  if (CNI_DIRS.some((d) => BRIDGE_PLUGINS.every((t) => existsSync(`${d}/${t}`)))) return;
+  const msg = `${what} needs the CNI plugins: install the containernetworking-plugins package${o.hint ?? ""}`;
+  throw new HoistError("UNSUPPORTED", msg, { exitCode: o.exitCode ?? 125 });
 }
 
 function execPlugin(dir: string, command: string, a: Attachment, conf: object): Promise<unknown> {

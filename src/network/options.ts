@@ -1,6 +1,8 @@
 // A container's own name-resolution settings, as docker's run flags give them: --add-host (extra /etc/hosts
 // lines, `host-gateway` standing for the gateway), --dns, --dns-search, --dns-option (its /etc/resolv.conf)
-// and --network-alias. Pure: checks with docker's messages, and the file contents they make.
+// and --network-alias: checks with docker's messages, and the file contents they make (from the host's
+// resolv.conf).
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 
@@ -112,4 +114,23 @@ export function resolvConfWith(base: string, s: DnsSettings): string {
   const optsLine = opts.join(" ").trim();
   if (optsLine) out += `options ${opts.join(" ")}\n`;
   return out;
+}
+
+/** The host's /etc/resolv.conf (Google's public resolvers when there is none). */
+export function hostResolvConf(): string {
+  try {
+    return readFileSync("/etc/resolv.conf", "utf8");
+  } catch {
+    return "nameserver 8.8.8.8\nnameserver 8.8.4.4\n";
+  }
+}
+
+/** The host's resolvers, loopback ones dropped (they mean nothing inside another namespace), as docker does;
+ * Google's public resolvers when none remain. */
+export function bridgeResolvConf(): string {
+  const lines = hostResolvConf()
+    .split("\n")
+    .filter((l) => !/^\s*nameserver\s+(127\.|::1\s*$)/.test(l));
+  if (!lines.some((l) => /^\s*nameserver\s/.test(l))) lines.push("nameserver 8.8.8.8", "nameserver 8.8.4.4");
+  return `${lines.join("\n").trim()}\n`;
 }

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { hostname as hostHostname } from "node:os";
 import { join } from "node:path";
 import { findNetwork } from "../network/networks.ts";
-import { extraHostLines, hostAddress, resolvConfWith } from "../network/options.ts";
+import { requireBridgePlugins } from "../network/cni.ts";
+import { bridgeResolvConf, extraHostLines, hostAddress, hostResolvConf, resolvConfWith } from "../network/options.ts";
 import { HoistError } from "../errors.ts";
 import type { ContainerRecord } from "../store/containers.ts";
 
@@ -22,18 +23,6 @@ export interface NetworkSetup {
   /** The namespace exists but is still being configured: the runtime may create the container meanwhile and
    * must start it only once this settles; it gives the final /etc/hosts (which needs the address). */
   ready?: Promise<string>;
-}
-
-/** The CNI plugins the bridge network runs; one line naming the package when they are missing. */
-function checkBridgePlugins(): void {
-  const dirs = ["/usr/lib/cni", "/opt/cni/bin", "/usr/libexec/cni"];
-  const need = ["bridge", "host-local", "portmap", "firewall", "loopback"];
-  if (!dirs.some((d) => need.every((t) => existsSync(`${d}/${t}`))))
-    throw new HoistError(
-      "UNSUPPORTED",
-      "bridge networking needs the CNI plugins: install the containernetworking-plugins package",
-      { exitCode: 125 },
-    );
 }
 
 function findBin(name: string): string | undefined {
@@ -77,9 +66,7 @@ function hostFile(path: string, fallback: string): string {
   }
 }
 
-function resolvConf(): string {
-  return hostFile("/etc/resolv.conf", "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
-}
+const resolvConf = hostResolvConf;
 
 /** The resolv.conf `base` becomes with the container's --dns, --dns-search and --dns-option. */
 function withDns(c: ContainerRecord, base: string): string {
@@ -116,16 +103,6 @@ const defaultMode: NetworkDriver = {
   },
   async teardown() {},
 };
-
-/** The host's resolvers, loopback ones dropped (they mean nothing inside another namespace), as docker does;
- * Google's public resolvers when none remain. */
-function bridgeResolvConf(): string {
-  const lines = resolvConf()
-    .split("\n")
-    .filter((l) => !/^\s*nameserver\s+(127\.|::1\s*$)/.test(l));
-  if (!lines.some((l) => /^\s*nameserver\s/.test(l))) lines.push("nameserver 8.8.8.8", "nameserver 8.8.4.4");
-  return `${lines.join("\n").trim()}\n`;
-}
 
 /** docker's default `bridge` network and user-defined bridge networks, through the CNI plugins (src/network).
  * On user-defined networks the peers' names go in /etc/hosts, kept current by src/network. */
@@ -173,7 +150,7 @@ export function validateNetworkMode(mode: string | undefined): string {
   const m = mode === undefined || mode === "" ? "bridge" : mode;
   if (m === "default" || m === "host" || m === "none") return m;
   if (m === "bridge" || (!m.startsWith("container:") && findNetwork(m))) {
-    checkBridgePlugins();
+    requireBridgePlugins("bridge networking");
     return m === "bridge" ? m : (findNetwork(m) as { Name: string }).Name;
   }
   if (m.startsWith("container:"))

@@ -228,3 +228,15 @@ test("Ctrl-C during a RUN step and a failing step: the attachment is undone", { 
   assert.equal(await failing.done, 1);
   assert.deepEqual(leftovers(failing.short, "", ""), []);
 });
+
+test("without the CNI plugins: a bridge RUN says which package to install; --network host still builds", { skip: skipHost }, () => {
+  const dir = context(`FROM busybox\nRUN echo step > /out\n`);
+  const env = { CNI_PATH: join(work, "no-plugins-here") };
+  const bridge = hoist(root, ["build", "--no-cache", "-t", "bn:noplugins", dir], { env });
+  assert.equal(bridge.code, 1);
+  assert.match(bridge.stderr, /needs the CNI plugins: install the containernetworking-plugins package/);
+  assert.equal(hoist(root, ["image", "inspect", "bn:noplugins"]).code, 1, "nothing tagged");
+  const host = hoist(root, ["build", "--no-cache", "-t", "bn:noplugins", "--network", "host", dir], { env });
+  assert.equal(host.code, 0, host.stderr);
+  assert.equal(read("bn:noplugins", "out"), "step\n");
+}); // prettier-ignore

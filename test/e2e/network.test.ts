@@ -100,6 +100,19 @@ after(() => {
   removeDir(dir);
 });
 
+test("without the CNI plugins: one line naming the package, nothing created; host and none still run", { skip }, () => {
+  const env = { CNI_PATH: join(dir, "no-plugins-here") };
+  const before = ok(root, ["ps", "-aq"]);
+  for (const args of [["run", "--rm", "busybox", "true"], ["create", "--network", "bridge", "busybox"]]) {
+    const r = hoist(root, args, { env });
+    assert.equal(r.code, 125);
+    assert.equal(r.stderr, "Error: bridge networking needs the CNI plugins: install the containernetworking-plugins package\n");
+  }
+  assert.equal(ok(root, ["ps", "-aq"]), before, "no container made");
+  assert.equal(hoist(root, ["run", "--rm", "--network", "none", "busybox", "echo", "none"], { env }).stdout, "none\n");
+  assert.equal(hoist(root, ["run", "--rm", "--network", "host", "busybox", "echo", "host"], { env }).stdout, "host\n");
+}); // prettier-ignore
+
 test("default bridge network: own address, gateway route, resolv.conf without loopback resolvers", { skip }, () => {
   const out = ok(root, [
     "run",

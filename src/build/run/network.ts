@@ -4,13 +4,12 @@
 import fs from "node:fs";
 import { hostname as hostHostname } from "node:os";
 import { HoistError } from "../../errors.ts";
-import { CNI_DIRS } from "../../network/cni.ts";
+import { requireBridgePlugins } from "../../network/cni.ts";
+import { bridgeResolvConf } from "../../network/options.ts";
 import { findNetwork } from "../../network/networks.ts";
 
 /** What the build (`--network`) and each RUN (`--network=default|none|host`) ask for. */
 export type StepNetwork = "host" | "none" | { bridge: string };
-
-const NEED = ["bridge", "host-local", "portmap", "firewall", "loopback"];
 
 /** `hoist build --network`: default (and bridge) is the default `bridge` network; host, none; or a user network. */
 export function buildNetwork(value: string | undefined): StepNetwork {
@@ -26,11 +25,7 @@ export function buildNetwork(value: string | undefined): StepNetwork {
 
 /** One line naming the package when the CNI plugins a bridge network runs are missing. */
 export function checkBridgePlugins(): void {
-  if (!CNI_DIRS.some((d) => NEED.every((t) => fs.existsSync(`${d}/${t}`))))
-    throw new HoistError(
-      "UNSUPPORTED",
-      "RUN steps on a bridge network need the CNI plugins: install the containernetworking-plugins package (or build with --network host)",
-    );
+  requireBridgePlugins("a RUN step on a bridge network", { hint: " (or build with --network host)", exitCode: 1 });
 }
 
 export interface StepNetworkSetup {
@@ -51,15 +46,6 @@ function read(path: string, fallback: string): string {
   } catch {
     return fallback;
   }
-}
-
-/** The host's resolvers without the loopback ones (they mean nothing in another namespace), as docker does. */
-function bridgeResolvConf(): string {
-  const lines = read("/etc/resolv.conf", "")
-    .split("\n")
-    .filter((l) => !/^\s*nameserver\s+(127\.|::1\s*$)/.test(l));
-  if (!lines.some((l) => /^\s*nameserver\s/.test(l))) lines.push("nameserver 8.8.8.8", "nameserver 8.8.4.4");
-  return `${lines.join("\n").trim()}\n`;
 }
 
 /** Set up the step's network; `attachId` names the attachment (netns, CNI container ID, lease, rules). */
