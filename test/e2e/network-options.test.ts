@@ -2,14 +2,19 @@
 // on a user-defined network, --dns/--dns-search/--dns-option, --add-host (host-gateway too), docker's errors for
 // bad values with nothing created, and IP isolation between networks through the firewall plugin's
 // same-bridge ingress policy, with nothing of it left once the networks are gone. Traffic goes only to the
-// containers and bridges this test makes; its networks have their own subnets (10.97.x.0/24) and names (ho-*).
+// containers and bridges this test makes; its networks have their own subnets (10.97.x.0/24 from a random
+// block, so leftovers of an interrupted run cannot collide) and names (ho-*).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { busyboxTar, have, hoist, ok, removeDir, tempDir } from "./helpers.ts";
 
+/** This run's /24s: 10.97.(BLOCK+i), the block picked at random. */
+const block = 8 * Math.floor(Math.random() * 30);
+const net = (i: number): string => `10.97.${block + i}`;
 const cni = existsSync("/usr/lib/cni/bridge") || existsSync("/opt/cni/bin/bridge");
 const skip =
   !have("runc") || !cni || process.getuid?.() !== 0
@@ -68,7 +73,7 @@ test(
   "--network-alias, --hostname and network connect --alias: peers resolve every name; inspect shows them",
   { skip },
   () => {
-    network("ho-alias", "10.97.1.0/24");
+    network("ho-alias", `${net(1)}.0/24`);
     const web = runDetached([
       ...["--name", "ho-web", "--hostname", "ho-host", "--network", "ho-alias"],
       ...["--network-alias", "web", "--network-alias", "www", "busybox", "sleep", "30"],
@@ -80,7 +85,7 @@ test(
     ) as { Aliases: string[] | null; DNSNames: string[] | null; IPAddress: string };
     assert.deepEqual(ep.Aliases, ["web", "www"]);
     assert.deepEqual(ep.DNSNames, ["ho-web", "web", "www", web.slice(0, 12)]);
-    assert.match(ep.IPAddress, /^10\.97\.1\./);
+    assert.ok(ep.IPAddress.startsWith(`${net(1)}.`), ep.IPAddress);
     // A container on the default bridge joins with an alias of its own there.
     runDetached(["--name", "ho-side", "busybox", "sleep", "30"]);
     ok(root, ["network", "connect", "--alias", "side-alias", "ho-alias", "ho-side"]);
@@ -127,11 +132,11 @@ test("--dns, --dns-search, --dns-option: /etc/resolv.conf and HostConfig", { ski
 });
 
 test("--add-host: /etc/hosts lines (host-gateway = the gateway) survive peers joining; ExtraHosts", { skip }, () => {
-  network("ho-hosts", "10.97.3.0/24");
+  network("ho-hosts", `${net(3)}.0/24`);
   const flags = ["--add-host", "db:10.1.2.3", "--add-host", "gw=host-gateway", "--add-host", "six:::1"];
   runDetached(["--name", "ho-eh", "--network", "ho-hosts", ...flags, "busybox", "sleep", "30"]);
   const first = ok(root, ["exec", "ho-eh", "cat", "/etc/hosts"]);
-  assert.match(first, /\n10\.1\.2\.3\tdb\n10\.97\.3\.1\tgw\n::1\tsix\n10\.97\.3\.2\tho-eh /);
+  assert.ok(first.includes(`\n10.1.2.3\tdb\n${net(3)}.1\tgw\n::1\tsix\n${net(3)}.2\tho-eh `), first);
   assert.ok(ping("ho-eh", "gw"), "host-gateway is the network's gateway, on the host");
   runDetached(["--name", "ho-eh-peer", "--network", "ho-hosts", "busybox", "sleep", "30"]);
   const later = ok(root, ["exec", "ho-eh", "cat", "/etc/hosts"]);
@@ -182,8 +187,8 @@ test(
   "IP isolation: no traffic between two networks, same-network traffic fine; no rule left after rm",
   { skip },
   () => {
-    const frontBridge = network("ho-front", "10.97.4.0/24");
-    const backBridge = network("ho-back", "10.97.5.0/24");
+    const frontBridge = network("ho-front", `${net(4)}.0/24`);
+    const backBridge = network("ho-back", `${net(5)}.0/24`);
     const f1 = runDetached(["--name", "ho-f1", "--network", "ho-front", "busybox", "sleep", "30"]);
     const f2 = runDetached(["--name", "ho-f2", "--network", "ho-front", "busybox", "sleep", "30"]);
     const b1 = runDetached(["--name", "ho-b1", "--network", "ho-back", "busybox", "sleep", "30"]);
@@ -192,7 +197,7 @@ test(
     assert.ok(ping("ho-f2", f1ip), "same network: reachable by address");
     assert.ok(!ping("ho-b1", f1ip), "another network: not reachable by address");
     assert.ok(!ping("ho-f1", b1ip), "nor the other way round");
-    assert.ok(ping("ho-b1", "10.97.5.1"), "the own gateway (the host) still answers");
+    assert.ok(ping("ho-b1", `${net(5)}.1`), "the own gateway (the host) still answers");
     const rules = ruleLeftovers([frontBridge, backBridge]).join("\n");
     assert.match(rules, /CNI-ISOLATION-STAGE-2 -o hoist-\S+ .*-j DROP/);
     ok(root, ["rm", "-f", f1, f2, b1]);
@@ -204,7 +209,7 @@ test(
 );
 
 test("network prune drops isolation rules whose bridge is gone (left by an older hoist)", { skip }, () => {
-  const stale = "hoist-feedc0ffe";
+  const stale = `hoist-${randomBytes(5).toString("hex").slice(0, 9)}`; // never one an earlier run left
   const comment = ["-m", "comment", "--comment", "CNI firewall plugin rules (ingressPolicy: same-bridge)"];
   const rules = [
     ["CNI-ISOLATION-STAGE-1", "-i", stale, "!", "-o", stale, ...comment, "-j", "CNI-ISOLATION-STAGE-2"],
