@@ -11,7 +11,11 @@ import { RUN_DIR } from "./state.ts";
 import { cidrsOverlap, parseCidr, ipToString } from "./cidr.ts";
 
 export const NETWORK_DIR = process.env.HOIST_NETWORK_DIR || "/var/lib/hoist-network";
-export const DEFAULT_SUBNET = process.env.HOIST_BRIDGE_SUBNET || "10.89.0.0/16";
+/** The default network's subnet, clear of other engines' defaults: docker's 172.17.0.0/16 and pools
+ * (172.16.0.0/12, 192.168.0.0/16), podman's 10.88.0.0/16 and pools (10.89.0.0 and up), nerdctl's 10.4.0.0/24,
+ * k3s's 10.42-43.0.0/16. User networks take /24s after it, up to POOL_END (podman's pools start there). */
+export const DEFAULT_SUBNET = process.env.HOIST_BRIDGE_SUBNET || "10.77.0.0/16";
+const POOL_END = parseCidr("10.88.0.0/16").base;
 
 export interface NetworkRecord {
   Name: string;
@@ -96,10 +100,11 @@ export interface CreateNetworkOptions {
 
 function chooseSubnet(taken: string[]): string {
   const base = parseCidr(DEFAULT_SUBNET);
-  // 10.89.0.0/16 is the default network; user networks take /24s from 10.90.0.0 upwards.
+  // The /24s after the default network's subnet (10.78.0.0/24 upwards), before podman's range.
   const start = (base.base + 2 ** (32 - base.prefix)) >>> 0;
-  for (let i = 0; i < 4096; i++) {
-    const s = `${ipToString((start + i * 256) >>> 0)}/24`;
+  const end = start < POOL_END ? POOL_END : start + 4096 * 256;
+  for (let a = start; a < end; a += 256) {
+    const s = `${ipToString(a >>> 0)}/24`;
     if (!taken.some((t) => cidrsOverlap(t, s))) return s;
   }
   throw new HoistError("CONFLICT", "could not find an available, non-overlapping IPv4 address pool");

@@ -17,6 +17,7 @@ const skip =
     ? "needs root, runc and containernetworking-plugins (scripts/setup installs them)"
     : false;
 const RUN = "/run/hoist/network";
+const GATEWAY = "10.77.0.1"; // the default network's
 const HTTPD = "mkdir -p /www && echo page-$HOSTNAME > /www/index.html && exec httpd -f -p 80 -h /www";
 let dir = "";
 let root = "";
@@ -122,8 +123,8 @@ test("default bridge network: own address, gateway route, resolv.conf without lo
     "-c",
     "ip -o -4 addr show eth0; ip route; cat /etc/resolv.conf",
   ]);
-  assert.match(out, /eth0\s+inet 10\.89\.\d+\.\d+\/16/);
-  assert.match(out, /default via 10\.89\.0\.1 dev eth0/);
+  assert.match(out, /eth0\s+inet 10\.77\.\d+\.\d+\/16/);
+  assert.match(out, /default via 10\.77\.0\.1 dev eth0/);
   assert.doesNotMatch(out, /nameserver 127\./);
   assert.match(out, /nameserver /);
 });
@@ -141,8 +142,9 @@ test("-p 127.0.0.1:HOST:80 serves busybox httpd on the host; port, ps and inspec
     Ports: Record<string, { HostIp: string; HostPort: string }[]>;
     Networks: Record<string, { IPAddress: string }>;
   };
-  assert.match(ns.IPAddress, /^10\.89\./);
-  assert.equal(ns.Gateway, "10.89.0.1");
+  // The default subnet stays clear of docker's (172.17/16) and podman's (10.88/16 and its pools from 10.89).
+  assert.ok(ns.IPAddress.startsWith("10.77."), ns.IPAddress);
+  assert.equal(ns.Gateway, "10.77.0.1");
   assert.deepEqual(ns.Ports["80/tcp"], [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }]);
   assert.equal(ns.Networks.bridge?.IPAddress, ns.IPAddress);
   // The port is taken now: a second container asking for it gets docker's error and leaves nothing behind.
@@ -185,10 +187,10 @@ test("-P publishes the image's EXPOSEd port on a free host port", { skip }, asyn
 test("outbound: a container reaches a server on the bridge's gateway address", { skip }, async () => {
   ok(root, ["run", "--rm", "busybox", "true"]); // the bridge exists once a container attached
   const server: Server = createServer((_q, s) => s.end("from-the-host\n"));
-  await new Promise<void>((r) => server.listen(0, "10.89.0.1", () => r()));
+  await new Promise<void>((r) => server.listen(0, GATEWAY, () => r()));
   const port = (server.address() as net.AddressInfo).port;
   try {
-    const get = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 10.89.0.1 ${port}`;
+    const get = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 ${GATEWAY} ${port}`;
     const r = await hoistAsync(root, ["run", "--rm", "busybox", "sh", "-c", get]);
     assert.match(r.stdout, /200 OK[\s\S]*from-the-host/, r.stderr);
   } finally {
@@ -204,7 +206,7 @@ test("teardown on exit, kill and --rm: no namespace, veth, lease or rule left", 
   assert.equal(veths.length, 2);
   assert.ok(veths.every(linkExists));
   assert.ok(
-    ips.every((ip) => ip.startsWith("10.89.")),
+    ips.every((ip) => ip.startsWith("10.77.")),
     `addresses: ${ips.join(" ")}`,
   );
   ok(root, ["kill", killed]);
@@ -228,6 +230,8 @@ test("user-defined networks: create, ls, inspect, name resolution, isolation, rm
   }[];
   assert.equal(front[0]?.Labels.k, "v");
   const subnet = front[0]?.IPAM.Config[0]?.Subnet ?? "";
+  // /24s between the default network (10.77/16) and podman's pools (10.88/16 and up).
+  assert.match(subnet, /^10\.(7[89]|8[0-7])\.\d+\.0\/24$/);
   const clash = hoist(root, ["network", "create", "--subnet", subnet, "hn-clash"]);
   assert.equal(clash.code, 1);
   assert.match(clash.stderr, /overlaps/);
