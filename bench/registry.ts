@@ -8,10 +8,11 @@ import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { freePort, waitUntilUp } from "../test/e2e/registry-client-helpers.ts";
+import { median } from "./harness.ts";
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
@@ -29,36 +30,8 @@ interface Target {
   proc: ChildProcess;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
 function sha256(b: Uint8Array): string {
   return `sha256:${createHash("sha256").update(b).digest("hex")}`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUp(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${url}/v2/`)).status === 200) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
 }
 
 async function startHoist(root: string): Promise<Target> {
@@ -69,7 +42,7 @@ async function startHoist(root: string): Promise<Target> {
     stdio: ["ignore", "ignore", "ignore"],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitUp(url);
+  await waitUntilUp(`${url}/v2/`);
   return { name: "hoist", url, proc };
 }
 
@@ -83,7 +56,7 @@ async function startDistribution(root: string): Promise<Target> {
   );
   const proc = spawn("docker-registry", ["serve", config], { stdio: ["ignore", "ignore", "ignore"] });
   const url = `http://127.0.0.1:${port}`;
-  await waitUp(url);
+  await waitUntilUp(`${url}/v2/`);
   return { name: "distribution", url, proc };
 }
 

@@ -156,6 +156,22 @@ export function registryClientCases(): BenchCase[] {
   const emptyPodmanPullStore = (): void => {
     spawnSync("podman", [...pullStore(), "rmi", "-a", "-f"], { stdio: "ignore" });
   };
+  /** Pull the seeded image into an empty store: hoist vs `peer`, which pulls into podman's pull store. */
+  const pullCase = (peer: string, cmd: () => string[]): BenchCase => ({
+    name: `pull 70 MB 3-layer image, empty store (vs ${peer.split(" ")[0]})`,
+    peer,
+    target: 1.0,
+    setup,
+    hoist: {
+      before: () => rmSync(pullRoot(), { recursive: true, force: true }),
+      cmd: () => [hoistBin, "--root", pullRoot(), "pull", `${seed?.host}/${image}`],
+    },
+    other: { before: emptyPodmanPullStore, cmd },
+    teardown: () => {
+      spawnSync("podman", [...pullStore(), "system", "reset", "-f"], { stdio: "ignore" });
+      teardown();
+    },
+  });
 
   return [
     {
@@ -173,48 +189,14 @@ export function registryClientCases(): BenchCase[] {
       },
       teardown,
     },
-    {
-      name: "pull 70 MB 3-layer image, empty store (vs podman)",
-      peer: "podman pull",
-      target: 1.0,
-      setup,
-      hoist: {
-        before: () => rmSync(pullRoot(), { recursive: true, force: true }),
-        cmd: () => [hoistBin, "--root", pullRoot(), "pull", `${seed?.host}/${image}`],
-      },
-      other: {
-        before: emptyPodmanPullStore,
-        cmd: () => ["podman", ...pullStore(), "pull", "--tls-verify=false", `${seed?.host}/${image}`],
-      },
-      teardown: () => {
-        spawnSync("podman", [...pullStore(), "system", "reset", "-f"], { stdio: "ignore" });
-        teardown();
-      },
-    },
-    {
-      name: "pull 70 MB 3-layer image, empty store (vs skopeo)",
-      peer: "skopeo copy",
-      target: 1.0,
-      setup,
-      hoist: {
-        before: () => rmSync(pullRoot(), { recursive: true, force: true }),
-        cmd: () => [hoistBin, "--root", pullRoot(), "pull", `${seed?.host}/${image}`],
-      },
-      other: {
-        before: emptyPodmanPullStore,
-        cmd: () => [
-          "skopeo",
-          "copy",
-          "-q",
-          "--src-tls-verify=false",
-          `docker://${seed?.host}/${image}`,
-          `containers-storage:[overlay@${join(dir, "pull-root")}+${join(dir, "pull-run")}]${image}`,
-        ],
-      },
-      teardown: () => {
-        spawnSync("podman", [...pullStore(), "system", "reset", "-f"], { stdio: "ignore" });
-        teardown();
-      },
-    },
+    pullCase("podman pull", () => ["podman", ...pullStore(), "pull", "--tls-verify=false", `${seed?.host}/${image}`]),
+    pullCase("skopeo copy", () => [
+      "skopeo",
+      "copy",
+      "-q",
+      "--src-tls-verify=false",
+      `docker://${seed?.host}/${image}`,
+      `containers-storage:[overlay@${join(dir, "pull-root")}+${join(dir, "pull-run")}]${image}`,
+    ]),
   ];
 }

@@ -143,7 +143,7 @@ export function applyChanges(config: ContainerConfig, changes: string[]): Contai
 }
 
 /** Go's ImageConfig field order (image-spec), then docker's extra fields; empty fields left out as Go's omitempty does. */
-const configOrder = [
+export const configOrder = [
   "User",
   "ExposedPorts",
   "Env",

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { join } from "node:path";
 import { busyboxTar, have, hoist, ok, removeDir, tempDir } from "./helpers.ts";
 import { describeTree, treeDiff, withImageFs, type TreeEntry } from "../../src/build/test-helpers.ts";
+import { canonicalContainerConfig, configOrder } from "../../src/image/changes.ts";
 
 const skip = have("buildah") && have("podman") ? false : "buildah and podman are needed";
 
@@ -63,34 +64,14 @@ function peerTree(image: string): Map<string, TreeEntry> {
   }
 }
 
-const fields = [
-  "User",
-  "ExposedPorts",
-  "Env",
-  "Entrypoint",
-  "Cmd",
-  "Volumes",
-  "WorkingDir",
-  "Labels",
-  "StopSignal",
-  "Healthcheck",
-  "OnBuild",
-  "Shell",
-];
+/** The config fields compared: image-spec's but ArgsEscaped, and docker's Healthcheck, OnBuild and Shell. */
+const fields = [...configOrder.filter((f) => f !== "ArgsEscaped"), "Healthcheck", "OnBuild", "Shell"];
 
 /** The config fields compared, with empty values and buildah's version label left out. */
 function normalized(cfg: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) {
-    let v = cfg[f];
-    if (f === "Labels" && v && typeof v === "object") {
-      const { "io.buildah.version": _drop, ...rest } = v as Record<string, string>;
-      v = rest;
-    }
-    if (v === null || v === undefined || v === "" || (typeof v === "object" && Object.keys(v).length === 0)) continue;
-    out[f] = v;
-  }
-  return out;
+  const { "io.buildah.version": _drop, ...labels } = (cfg.Labels ?? {}) as Record<string, string>;
+  const canonical = canonicalContainerConfig({ ...cfg, Labels: labels });
+  return Object.fromEntries(fields.filter((f) => f in canonical).map((f) => [f, canonical[f]]));
 }
 
 let n = 0;

@@ -3,11 +3,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { busyboxTar, have, hoist, removeDir, tempDir, type RunResult } from "./helpers.ts";
+import { busyboxTar, have, hoist, tempDir, type RunResult } from "./helpers.ts";
 import {
   TEST_PASSWORD,
   TEST_USER,
   podman,
+  registryTestEnv,
+  removePeers,
   skopeo,
   startDistribution,
   type Distribution,
@@ -31,7 +33,7 @@ function h(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } 
 before(async () => {
   if (!peers) return;
   dir = tempDir("hoist-registry-auth-");
-  env = { DOCKER_CONFIG: join(dir, "docker"), REGISTRY_AUTH_FILE: "", HOIST_DOCKER_HUB_URL: "http://127.0.0.1:9" };
+  env = registryTestEnv(dir);
   config = join(dir, "docker", "config.json");
   reg = await startDistribution(join(dir, "registry"), { htpasswd: true });
   root = join(dir, "hoist");
@@ -40,13 +42,7 @@ before(async () => {
 });
 after(async () => {
   if (!peers) return;
-  await reg.stop();
-  try {
-    podman(dir, "system", "reset", "-f");
-  } catch {
-    /* best effort */
-  }
-  removeDir(dir);
+  await removePeers(dir, reg);
 });
 
 test("without a login, push and pull fail as unauthorized", { skip }, () => {

@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
+import { removeDir } from "./helpers.ts";
 
 const repoDir = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -33,6 +34,21 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** Poll `url` until it answers 2xx (about 10 s at the most); throws when it never does. */
+export async function waitUntilUp(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(50);
+  }
+  throw new Error(`${url} did not come up`);
 }
 
 /** Start docker-registry with filesystem storage under `dir`; resolves once /v2/ answers. */
@@ -107,6 +123,25 @@ export function podman(dir: string, ...args: string[]): string {
     ["--root", join(dir, "p-root"), "--runroot", join(dir, "p-run"), "--storage-driver", "vfs", ...args],
     { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
+}
+
+/**
+ * The environment for hoist in a test: a private docker config under `dir`, no podman auth file, and Docker Hub at
+ * `hubUrl` (by default a closed port, so that nothing reaches the real one).
+ */
+export function registryTestEnv(dir: string, hubUrl = "http://127.0.0.1:9"): NodeJS.ProcessEnv {
+  return { DOCKER_CONFIG: join(dir, "docker"), REGISTRY_AUTH_FILE: "", HOIST_DOCKER_HUB_URL: hubUrl };
+}
+
+/** A test's teardown: stop the registry, reset podman's private store under `dir` (best effort), remove `dir`. */
+export async function removePeers(dir: string, reg: Distribution): Promise<void> {
+  await reg.stop();
+  try {
+    podman(dir, "system", "reset", "-f");
+  } catch {
+    /* best effort */
+  }
+  removeDir(dir);
 }
 
 export function skopeo(...args: string[]): string {

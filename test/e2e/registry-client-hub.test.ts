@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
 import { busyboxTar, have, hoist, removeDir, tempDir } from "./helpers.ts";
-import { hoistIn, startDistribution, type Distribution } from "./registry-client-helpers.ts";
+import { hoistIn, registryTestEnv, startDistribution, type Distribution } from "./registry-client-helpers.ts";
 
 const peers = have("docker-registry");
 const skip = peers ? false : "docker-registry is needed (scripts/setup installs it)";
@@ -156,7 +156,7 @@ before(async () => {
   hub = createServer(handle);
   await new Promise<void>((r) => hub.listen(0, "127.0.0.1", r));
   hubUrl = `http://127.0.0.1:${(hub.address() as { port: number }).port}`;
-  env = { DOCKER_CONFIG: join(dir, "docker"), REGISTRY_AUTH_FILE: "", HOIST_DOCKER_HUB_URL: hubUrl };
+  env = registryTestEnv(dir, hubUrl);
   // Docker Hub's library/busybox, put straight into the backend.
   const seed = join(dir, "seed");
   assert.equal(hoist(seed, ["import", busyboxTar(), `${backend.host}/library/busybox:latest`], { env }).code, 0);

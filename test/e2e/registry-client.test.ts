@@ -3,9 +3,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { busyboxTar, have, hoist, removeDir, tempDir, type RunResult } from "./helpers.ts";
+import { busyboxTar, have, hoist, tempDir, type RunResult } from "./helpers.ts";
 import {
   podman,
+  registryTestEnv,
+  removePeers,
   skopeo,
   startDistribution,
   writeMultiPlatformLayout,
@@ -37,7 +39,7 @@ const raw = (
 before(async () => {
   if (!peers) return;
   dir = tempDir("hoist-registry-client-");
-  env = { DOCKER_CONFIG: join(dir, "docker"), REGISTRY_AUTH_FILE: "", HOIST_DOCKER_HUB_URL: "http://127.0.0.1:9" };
+  env = registryTestEnv(dir);
   reg = await startDistribution(join(dir, "registry"));
   root = join(dir, "hoist");
   id = ok(["import", "-c", 'CMD ["sh"]', busyboxTar(), `${reg.host}/interop/bb:1`]).trim();
@@ -45,13 +47,7 @@ before(async () => {
 });
 after(async () => {
   if (!peers) return;
-  await reg.stop();
-  try {
-    podman(dir, "system", "reset", "-f");
-  } catch {
-    /* best effort */
-  }
-  removeDir(dir);
+  await removePeers(dir, reg);
 });
 
 test("hoist push → Distribution: skopeo and podman see the same digest, diffIDs and image ID", { skip }, () => {

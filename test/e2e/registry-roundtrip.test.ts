@@ -2,31 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { busyboxTar, hoistAsync, hoistBin, ok, removeDir, tempDir } from "./helpers.ts";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not come up`);
-}
+import { freePort, waitUntilUp } from "./registry-client-helpers.ts";
 
 test("push to and pull from `hoist registry serve`", async () => {
   const dir = tempDir();
@@ -39,7 +17,7 @@ test("push to and pull from `hoist registry serve`", async () => {
     },
   );
   try {
-    await waitFor(`http://127.0.0.1:${port}/v2/`);
+    await waitUntilUp(`http://127.0.0.1:${port}/v2/`);
     const a = join(dir, "a");
     const b = join(dir, "b");
     const id = ok(a, [

@@ -1,10 +1,9 @@
 // hoist container inspect [-f FORMAT] [-s] CONTAINER...
-import { isHoistError } from "../../errors.ts";
 import { inspectContainer } from "../../runtime/inspect.ts";
 import { refresh } from "../../runtime/lifecycle.ts";
 import { findContainer, getContainer } from "../../store/index.ts";
 import type { CommandModule, Context } from "../command.ts";
-import { goJson, renderEach } from "../format.ts";
+import { inspectEach } from "../inspect-each.ts";
 import { openEngine } from "./container-flags.ts";
 
 export const spec: CommandModule["spec"] = {
@@ -32,19 +31,7 @@ export async function inspectByRef(
 export const run: CommandModule["run"] = async (ctx, args, flags) => {
   const engine = openEngine(ctx);
   const cs = await refresh(engine);
-  const found: unknown[] = [];
-  let failed = false;
-  for (const arg of args) {
-    try {
-      found.push(await inspectContainer(engine, getContainer(cs, arg), { size: flags.bool("size") }));
-    } catch (e) {
-      if (!isHoistError(e)) throw e;
-      ctx.io.err(`Error: ${e.message}\n`);
-      failed = true;
-    }
-  }
-  const format = flags.string("format");
-  if (format) ctx.io.out(renderEach(format, found));
-  else ctx.io.out(`${goJson(found, "    ")}\n`);
-  return failed ? 1 : 0;
+  return inspectEach(ctx, args, flags.string("format"), (arg) =>
+    inspectContainer(engine, getContainer(cs, arg), { size: flags.bool("size") }),
+  );
 };

@@ -1,9 +1,9 @@
 // hoist inspect / image inspect
-import { HoistError, isHoistError } from "../../errors.ts";
+import { HoistError } from "../../errors.ts";
 import { inspectImage } from "../../image/inspect.ts";
 import { findImage } from "../../store/index.ts";
 import type { CommandModule } from "../command.ts";
-import { goJson, renderEach } from "../format.ts";
+import { inspectEach } from "../inspect-each.ts";
 import { openStore } from "../store.ts";
 
 export const spec: CommandModule["spec"] = {
@@ -26,31 +26,12 @@ export const run: CommandModule["run"] = async (ctx, args, flags) => {
   if (type && type !== "image" && type !== "container")
     throw new HoistError("INVALID_ARGUMENT", `"${type}" is not a valid value for --type`);
   const containers = type === "image" ? undefined : await import("./container-inspect.ts");
-  const found: unknown[] = [];
-  let failed = false;
-  for (const arg of args) {
-    try {
-      // docker's order: a container of that name or ID first, then an image.
-      const container = containers && (await containers.inspectByRef(ctx, arg, flags.bool("size")));
-      if (container) {
-        found.push(container);
-        continue;
-      }
-      const img = type === "container" ? undefined : findImage(state, arg);
-      if (!img) {
-        ctx.io.err(`Error: No such ${type || "object"}: ${arg}\n`);
-        failed = true;
-        continue;
-      }
-      found.push(inspectImage(store, img));
-    } catch (e) {
-      if (!isHoistError(e)) throw e;
-      ctx.io.err(`Error: ${e.message}\n`);
-      failed = true;
-    }
-  }
-  const format = flags.string("format");
-  if (format) ctx.io.out(renderEach(format, found));
-  else ctx.io.out(`${goJson(found, "    ")}\n`);
-  return failed ? 1 : 0;
+  return inspectEach(ctx, args, flags.string("format"), async (arg) => {
+    // docker's order: a container of that name or ID first, then an image.
+    const container = containers && (await containers.inspectByRef(ctx, arg, flags.bool("size")));
+    if (container) return container;
+    const img = type === "container" ? undefined : findImage(state, arg);
+    if (!img) throw new HoistError("NOT_FOUND", `No such ${type || "object"}: ${arg}`);
+    return inspectImage(store, img);
+  });
 };

@@ -5,8 +5,8 @@
 
 export const BLOCK = 512;
 
-/** The fields of one header block, before PAX records or GNU long names are applied. */
-export interface RawHeader {
+/** The fields that every header block holds. */
+interface HeaderFields {
   name: string;
   mode: number;
   uid: number;
@@ -17,6 +17,10 @@ export interface RawHeader {
   linkname: string;
   uname: string;
   gname: string;
+}
+
+/** The fields of one header block, before PAX records or GNU long names are applied. */
+export interface RawHeader extends HeaderFields {
   devmajor: number;
   devminor: number;
   /** ustar, gnu, or v7 (no magic). */
@@ -112,18 +116,8 @@ export function octalMax(len: number): number {
   return 8 ** (len - 1) - 1;
 }
 
-export interface UstarFields {
-  name: string;
+export interface UstarFields extends HeaderFields {
   prefix: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-  mtime: number;
-  typeflag: string;
-  linkname: string;
-  uname: string;
-  gname: string;
   /** Written only when defined (devices). */
   devmajor: number | undefined;
   devminor: number | undefined;
