@@ -117,7 +117,7 @@ export async function beginAttachBridge(
     // lo and eth0 are independent: bring them up together.
     const [, result] = await Promise.all([
       addNetworkList(loopbackList, { ...a, ifName: "lo" }),
-      addNetworkList(conf, a),
+      addNetworkList(conf, a, (partial) => writeNetworkState({ ...initial, result: partial })),
     ]);
     const state = summarize(initial, result);
     if (hosts) state.hosts = { path: hosts.path, names: hosts.names, base: hosts.base(state.ipAddress ?? "127.0.1.1") };
@@ -198,7 +198,11 @@ export async function connectBridge(
   };
   writeNetworkState(state);
   try {
-    state = summarize(state, await addNetworkList(conf, { containerId, netns: state.netns, ifName: `eth${n}` }));
+    const partial = (result: unknown): void => writeNetworkState({ ...state, result });
+    state = summarize(
+      state,
+      await addNetworkList(conf, { containerId, netns: state.netns, ifName: `eth${n}` }, partial),
+    );
     if (first.hosts) state.hosts = { ...first.hosts, names: [...new Set([...names, ...aliases])] };
     writeNetworkState(state);
     refreshPeerHosts(net.Name);

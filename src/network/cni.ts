@@ -101,11 +101,19 @@ function pluginConf(list: ConfList, p: PluginConf, a: Attachment, prevResult: un
   };
 }
 
-/** ADD every plugin of the list in order; the last result is the attachment's result. */
-export async function addNetworkList(list: ConfList, a: Attachment): Promise<unknown> {
+/** ADD every plugin of the list in order; the last result is the attachment's result. `progress` gets each
+ * plugin's result as it comes, so a crash part-way still leaves DEL the latest one to undo with. */
+export async function addNetworkList(
+  list: ConfList,
+  a: Attachment,
+  progress?: (result: unknown) => void,
+): Promise<unknown> {
   const dir = findPluginDir(list.plugins.map((p) => p.type));
   let result: unknown;
-  for (const p of list.plugins) result = await execPlugin(dir, "ADD", a, pluginConf(list, p, a, result));
+  for (const p of list.plugins) {
+    result = await execPlugin(dir, "ADD", a, pluginConf(list, p, a, result));
+    progress?.(result);
+  }
   return result;
 }
 

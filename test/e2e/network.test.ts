@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import net from "node:net";
 import { join } from "node:path";
@@ -311,6 +311,29 @@ test("crash: monitor and container killed with -9; the next command removes the 
   assert.deepEqual(veths.filter(linkExists), []);
   ok(root, ["rm", id]);
 });
+
+test("crash mid-setup: the CLI killed while the CNI plugins run; the next command undoes the half-made attachment", { skip }, () => {
+  // The real plugins, but a firewall plugin that kills its caller (the CLI, the container's monitor).
+  const real = ["/usr/lib/cni", "/opt/cni/bin"].find((d) => existsSync(`${d}/bridge`)) as string;
+  const plugins = join(dir, "cni-crash");
+  mkdirSync(plugins, { recursive: true });
+  for (const t of ["bridge", "host-local", "portmap", "loopback"]) symlinkSync(`${real}/${t}`, join(plugins, t));
+  writeFileSync(join(plugins, "firewall"), "#!/bin/sh\nkill -9 $PPID\nsleep 5\n", { mode: 0o755 });
+  const states = (): string[] => (existsSync(join(RUN, "containers")) ? readdirSync(join(RUN, "containers")) : []);
+  const earlier = new Set(states());
+  const r = hoist(root, ["run", "--name", "crashy", "busybox", "true"], { env: { CNI_PATH: plugins } });
+  assert.equal(r.code, -1, "killed by a signal");
+  const mine = states().filter((f) => !earlier.has(f));
+  assert.equal(mine.length, 1);
+  const id = (mine[0] as string).replace(/\.json$/, "");
+  const ip = (JSON.parse(readFileSync(join(RUN, "containers", `${id}.json`), "utf8")) as { result?: { ips?: { address: string }[] } }).result?.ips?.[0]?.address.split("/")[0] ?? "";
+  assert.match(ip, /^10\.77\./, "the bridge plugin's result was kept as it came");
+  assert.notDeepEqual(leftovers([id], [ip]), [], "the crash left the namespace, lease and masquerade rules");
+  // The next command sees the CLI (the monitor) gone and undoes the attachment.
+  assert.match(ok(root, ["ps", "-a", "--filter", "name=crashy", "--format", "{{.Names}}"]), /^crashy$/m);
+  assert.deepEqual(leftovers([id], [ip]), []);
+  ok(root, ["rm", "-f", "crashy"]);
+}); // prettier-ignore
 
 test("--internal: no route out of the network; -d other than bridge and bad subnets refused", { skip }, () => {
   process.env.HOIST_NETWORK_DIR ??= join(dir, "networks");
