@@ -182,10 +182,15 @@ function makeIo(): Io {
     if (e.code === "EPIPE") process.exit(0);
     throw e;
   });
+  // stdin and stderr on first use: making process.stdin costs milliseconds most commands never need.
   return {
     stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
+    get stderr() {
+      return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
+    },
     out: (t) => void stdout.write(t),
     err: (t) => void process.stderr.write(t),
     isTTY: Boolean(stdout.isTTY),

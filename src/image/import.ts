@@ -1,5 +1,5 @@
 // `import`: a root filesystem tarball becomes a one-layer image.
-import { createReadStream } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { isHoistError } from "../errors.ts";
@@ -7,11 +7,12 @@ import {
   MediaType,
   digestHex,
   goTimestamp,
+  hasher,
   type ContainerConfig,
   type Digest,
   type ImageConfig,
 } from "../oci/index.ts";
-import { decompress, digesting } from "../streams/index.ts";
+import { decompress, detectCompression, digesting } from "../streams/index.ts";
 import type { LayerRef } from "../transports/types.ts";
 import type { Store } from "../store/index.ts";
 import { StoreSink } from "../transports/store/index.ts";
@@ -46,17 +47,26 @@ export async function importImage(store: Store, input: Readable | string, option
   return importWith(store, input, containerConfig, options);
 }
 
-/** The stored layer a tarball file holds, found by hashing it (cheap) instead of extracting it (not cheap). */
-async function knownLayer(store: Store, path: string, signal?: AbortSignal): Promise<LayerRef | undefined> {
-  const blob = digesting();
-  const plain = await decompress(createReadStream(path, { highWaterMark: 1 << 20 }).pipe(blob));
-  const sinkhole = new Writable({ write: (_c, _e, cb) => cb() });
-  // An uncompressed tarball's diffID is its blob digest: hash it once.
-  const diff = plain.compression === "none" ? undefined : digesting();
-  if (diff) await pipeline(plain.stream, diff, sinkhole, signal ? { signal } : {});
-  else await pipeline(plain.stream, sinkhole, signal ? { signal } : {});
-  const rec = store.state().layers[digestHex(diff ? diff.digest() : blob.digest())];
-  const stored = rec?.blobs.find((b) => b.digest === blob.digest());
+/** The digest of an uncompressed tarball file, read in 1 MiB chunks (no stream machinery: this is on the path of
+ * every import of a known layer); undefined when its first bytes say it is compressed. */
+function plainTarDigest(path: string): Digest | undefined {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let n = readSync(fd, buf, 0, buf.length, null);
+    if (detectCompression(buf.subarray(0, n)) !== "none") return undefined;
+    const h = hasher();
+    for (; n > 0; n = readSync(fd, buf, 0, buf.length, null)) h.update(buf.subarray(0, n));
+    return h.digest();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The stored layer a blob is, when the store has it: its descriptor, diffID and sizes. */
+function storedLayer(store: Store, diffId: Digest, blob: Digest): LayerRef | undefined {
+  const rec = store.state().layers[digestHex(diffId)];
+  const stored = rec?.blobs.find((b) => b.digest === blob);
   if (!rec || !stored) return undefined;
   return {
     descriptor: { mediaType: stored.mediaType, digest: stored.digest, size: stored.size },
@@ -64,6 +74,19 @@ async function knownLayer(store: Store, path: string, signal?: AbortSignal): Pro
     compression: stored.compression,
     uncompressedSize: rec.tarSize,
   };
+}
+
+/** The stored layer a tarball file holds, found by hashing it (cheap) instead of extracting it (not cheap). */
+async function knownLayer(store: Store, path: string, signal?: AbortSignal): Promise<LayerRef | undefined> {
+  // An uncompressed tarball's diffID is its blob digest: hash it once.
+  const plainDigest = plainTarDigest(path);
+  if (plainDigest) return storedLayer(store, plainDigest, plainDigest);
+  const blob = digesting();
+  const plain = await decompress(createReadStream(path, { highWaterMark: 1 << 20 }).pipe(blob));
+  const sinkhole = new Writable({ write: (_c, _e, cb) => cb() });
+  const diff = digesting();
+  await pipeline(plain.stream, diff, sinkhole, signal ? { signal } : {});
+  return storedLayer(store, diff.digest(), blob.digest());
 }
 
 async function importWith(

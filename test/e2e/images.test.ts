@@ -2,13 +2,18 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { execFileSync } from "node:child_process";
 import { busyboxTar, hoist, ok, removeDir, tempDir } from "./helpers.ts";
 
 let root = "";
 let tar = "";
 let id = "";
+interface StateLike {
+  images: Record<string, { names: string[]; manifest: { digest: string } }>;
+}
 const sha256 = (b: Buffer): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
 before(() => {
@@ -27,6 +32,39 @@ test("import prints the image ID, the sha256 of the config", () => {
 test("the layer's diffID is the sha256 of the imported tar", () => {
   const layers = JSON.parse(ok(root, ["inspect", "--format", "{{json .RootFS.Layers}}", "busybox"])) as string[];
   assert.deepEqual(layers, [sha256(readFileSync(tar))]);
+});
+
+test("importing a tarball the store holds again reuses its layer, plain or gzip, with the right blobs", () => {
+  const r = tempDir();
+  try {
+    const plain = readFileSync(tar);
+    const gz = join(r, "bb.tar.gz");
+    writeFileSync(gz, gzipSync(plain));
+    for (const [name, file] of [
+      ["p:1", tar],
+      ["p:2", tar],
+      ["g:1", gz],
+      ["g:2", gz],
+    ] as const)
+      ok(r, ["import", file, name]);
+    const diffIds = new Set(
+      ["p:1", "p:2", "g:1", "g:2"].map((n) => ok(r, ["inspect", "-f", "{{json .RootFS.Layers}}", n]).trim()),
+    );
+    assert.deepEqual([...diffIds], [JSON.stringify([sha256(plain)])]);
+    assert.equal(readdirSync(join(r, "layers")).length, 1, "one extracted layer");
+    // Each image's manifest names the blob it was imported from: the plain tar, or the gzip file.
+    const layerBlob = (name: string): string => {
+      const img = (JSON.parse(readFileSync(join(r, "state.json"), "utf8")) as StateLike).images;
+      const rec = Object.values(img).find((i) => i.names.includes(`docker.io/library/${name}`));
+      const hex = (rec?.manifest.digest ?? "").slice(7);
+      const m = JSON.parse(readFileSync(join(r, "blobs", "sha256", hex), "utf8")) as { layers: { digest: string }[] };
+      return m.layers[0]?.digest ?? "";
+    };
+    assert.equal(layerBlob("p:2"), sha256(plain));
+    assert.equal(layerBlob("g:2"), sha256(readFileSync(gz)));
+  } finally {
+    removeDir(r);
+  }
 });
 
 test("images lists REPOSITORY TAG IMAGE ID CREATED SIZE like docker", () => {
