@@ -177,23 +177,33 @@ Run 'hoist COMMAND --help' for more information on a command.
 `;
 
 function makeIo(): Io {
-  const stdout = process.stdout;
-  stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(0);
-    throw e;
-  });
-  // stdin and stderr on first use: making process.stdin costs milliseconds most commands never need.
+  // The standard streams on first use: making one costs milliseconds (stdin most), and a command such as
+  // `run --rm IMAGE true` never needs them.
+  let stdout: NodeJS.WriteStream | undefined;
+  const out = (): NodeJS.WriteStream => {
+    if (stdout) return stdout;
+    stdout = process.stdout;
+    stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(0);
+      throw e;
+    });
+    return stdout;
+  };
   return {
-    stdout,
+    get stdout() {
+      return out();
+    },
     get stderr() {
       return process.stderr;
     },
     get stdin() {
       return process.stdin;
     },
-    out: (t) => void stdout.write(t),
+    out: (t) => void out().write(t),
     err: (t) => void process.stderr.write(t),
-    isTTY: Boolean(stdout.isTTY),
+    get isTTY() {
+      return Boolean(out().isTTY);
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 // subnets they stand for, under /var/lib/hoist-network (HOIST_NETWORK_DIR). The default `bridge` network is
 // built in and never stored. A subnet that overlaps another network or a host route is refused.
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomHex } from "../random.ts";
 import fs from "node:fs";
 import { join } from "node:path";
 import { HoistError } from "../errors.ts";
@@ -130,7 +130,7 @@ export function createNetwork(name: string, o: CreateNetworkOptions): NetworkRec
   const gateway = o.gateway ?? ipToString(sub.base + 1);
   if (!cidrsOverlap(`${gateway}/32`, subnet))
     throw new HoistError("INVALID_ARGUMENT", `no matching subnet for gateway ${gateway}`);
-  const id = randomBytes(32).toString("hex");
+  const id = randomHex(32);
   const rec: NetworkRecord = {
     Name: name,
     Id: id,

@@ -1,5 +1,5 @@
 // Digests: validated before they ever become a path, computed while streaming.
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../random.ts";
 import { HoistError } from "../errors.ts";
 
 /** A validated `sha256:<64 hex>` (or sha512) digest string. */
@@ -38,12 +38,12 @@ export function digestHex(d: Digest): string {
 }
 
 export function sha256(data: string | Uint8Array): Digest {
-  return `sha256:${createHash("sha256").update(data).digest("hex")}` as Digest;
+  return `sha256:${nodeCrypto().createHash("sha256").update(data).digest("hex")}` as Digest;
 }
 
 /** An incremental hasher that yields a Digest. */
 export function hasher(algorithm = "sha256"): { update(chunk: Uint8Array): void; digest(): Digest } {
-  const h = createHash(algorithm);
+  const h = nodeCrypto().createHash(algorithm);
   return {
     update: (chunk) => void h.update(chunk),
     digest: () => `${algorithm}:${h.digest("hex")}` as Digest,

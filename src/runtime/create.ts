@@ -1,7 +1,7 @@
 // `create`: a container record plus its layers (init layer and empty container layer), made in a staging
 // area and published under the store lock together with the record, so a crash leaves nothing half-made.
 import fs from "node:fs";
-import { randomBytes } from "node:crypto";
+import { randomHex } from "../random.ts";
 import { join } from "node:path";
 import { HoistError } from "../errors.ts";
 import { native } from "../native.ts";
@@ -202,8 +202,7 @@ function allMounts(o: CreateOptions, image: ContainerConfig): MountPoint[] {
     if (!mounts.some((m) => m.Destination === dest))
       mounts.push({ Type: "volume", Source: "", Destination: dest, ReadOnly: false, Anonymous: true });
   }
-  for (const m of mounts)
-    if (m.Type === "volume" && m.Anonymous && m.Source === "") m.Source = randomBytes(32).toString("hex");
+  for (const m of mounts) if (m.Type === "volume" && m.Anonymous && m.Source === "") m.Source = randomHex(32);
   return mounts;
 }
 
@@ -224,7 +223,7 @@ export async function createContainer(engine: Engine, o: CreateOptions): Promise
   if (o.memory !== undefined && o.memory > 0 && o.memory < 6 * 1024 * 1024)
     throw bad("Minimum memory limit allowed is 6MB");
   const imageConfig = parseImageConfig(engine.store.readBlob(o.image.id));
-  const id = randomBytes(32).toString("hex");
+  const id = randomHex(32);
   const config = buildConfig(o, imageConfig.config ?? {}, id, networkMode);
   const argv = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
   if (argv.length === 0) throw bad("No command specified");

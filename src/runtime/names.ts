@@ -1,5 +1,5 @@
 // Container names: docker's grammar, and a random adjective_scientist name when none is given.
-import { randomInt } from "node:crypto";
+import { randomInt } from "../random.ts";
 import { HoistError } from "../errors.ts";
 
 const grammar = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;

@@ -2,7 +2,7 @@
 // "runtimes": { name: { path } } as docker's daemon.json), else the first of runc, crun that works here.
 // "Works" is found once by a probe (a container whose process does not exist: a runtime that gets as far
 // as exec'ing it can create namespaces and cgroups on this host) and remembered per binary and boot.
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { HoistError } from "../errors.ts";
@@ -32,12 +32,9 @@ function findInPath(bin: string): string | undefined {
     delimiter,
   )) {
     const p = join(dir, bin);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      /* next */
-    }
+    // stat, not access: a miss in each of a long PATH's directories must not cost an exception.
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (st?.isFile() && st.mode & 0o111) return p;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 // `system check`: verify every blob against its digest and every image's and layer's parts; optionally repair.
 import { createReadStream, readdirSync, rmSync, statSync } from "node:fs";
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../random.ts";
 import { join } from "node:path";
 import type { Digest } from "../oci/index.ts";
 import { collectGarbage } from "./gc.ts";
@@ -23,7 +23,7 @@ export interface CheckResult {
 }
 
 async function hashFile(path: string): Promise<string> {
-  const h = createHash("sha256");
+  const h = nodeCrypto().createHash("sha256");
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest("hex");
 }

@@ -17,7 +17,7 @@ import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createHash, randomBytes } from "node:crypto";
+import { nodeCrypto, randomHex } from "../random.ts";
 import { HoistError } from "../errors.ts";
 import { digestHex, type Digest } from "../oci/index.ts";
 import { fsyncDir, writeFileAtomic } from "./atomic.ts";
@@ -46,7 +46,7 @@ export class Staging {
   /** Create a staging area. Call with the store lock held (so cleanup never races creation). */
   static create(paths: StorePaths): Staging {
     mkdirSync(paths.tmp, { recursive: true });
-    const name = `${process.pid}-${randomBytes(4).toString("hex")}`;
+    const name = `${process.pid}-${randomHex(4)}`;
     const lockPath = join(paths.tmp, `${name}.lock`);
     const fd = openSync(lockPath, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL, 0o600);
     if (!tryLockFd(fd)) throw new HoistError("INTERNAL", `cannot lock fresh staging area ${lockPath}`);
@@ -68,7 +68,7 @@ export class Staging {
     signal?: AbortSignal,
   ): Promise<StagedBlob> {
     const tmp = this.scratch("blob");
-    const hash = createHash("sha256");
+    const hash = nodeCrypto().createHash("sha256");
     let size = 0;
     const tap = new Transform({
       transform(chunk: Buffer, _enc, cb) {

@@ -4,7 +4,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from
 import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { finished } from "node:stream/promises";
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "../../random.ts";
 import { HoistError } from "../../errors.ts";
 import {
   MediaType,
@@ -234,7 +234,7 @@ export async function extractTee(
   signal: AbortSignal | undefined,
 ): Promise<TeeResult> {
   const fd = openSync(file, "w", 0o644);
-  const hash = createHash("sha256");
+  const hash = nodeCrypto().createHash("sha256");
   let size = 0;
   const tee = new Transform({
     highWaterMark: 1 << 20,
