@@ -86,6 +86,8 @@ const commands: Record<string, Loader> = {
   "container exec": () => import("./commands/exec.ts"),
   top: () => import("./commands/top.ts"),
   "container top": () => import("./commands/top.ts"),
+  stats: () => import("./commands/stats.ts"),
+  "container stats": () => import("./commands/stats.ts"),
   port: () => import("./commands/port.ts"),
   "container port": () => import("./commands/port.ts"),
   "container inspect": () => import("./commands/container-inspect.ts"),
@@ -156,6 +158,7 @@ Container Commands:
   pause       Pause all processes within one or more containers
   unpause     Unpause all processes within one or more containers
   top         Display the running processes of a container
+  stats       Display a live stream of container(s) resource usage statistics
   port        List port mappings or a specific mapping for the container
   diff        Inspect changes to files or directories on a container's filesystem
   cp          Copy files/folders between a container and the local filesystem
