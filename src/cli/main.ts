@@ -101,6 +101,13 @@ const commands: Record<string, Loader> = {
   "network prune": () => import("./commands/network-prune.ts"),
   "network connect": () => import("./commands/network-connect.ts"),
   "network disconnect": () => import("./commands/network-disconnect.ts"),
+  "volume create": () => import("./commands/volume-create.ts"),
+  "volume ls": () => import("./commands/volume-ls.ts"),
+  "volume list": () => import("./commands/volume-ls.ts"),
+  "volume inspect": () => import("./commands/volume-inspect.ts"),
+  "volume rm": () => import("./commands/volume-rm.ts"),
+  "volume remove": () => import("./commands/volume-rm.ts"),
+  "volume prune": () => import("./commands/volume-prune.ts"),
   diff: () => import("./commands/diff.ts"),
   "container diff": () => import("./commands/diff.ts"),
   export: () => import("./commands/export.ts"),
@@ -118,6 +125,7 @@ const groups: Record<string, string> = {
   registry: "Run and maintain a registry server",
   builder: "Manage builds",
   network: "Manage networks",
+  volume: "Manage volumes",
 };
 
 const globalHelp = `

@@ -25,6 +25,7 @@ import { randomName, validateName } from "./names.ts";
 import { checkAliases } from "../network/options.ts";
 import { defaultHostname, validateNetworkMode } from "./network.ts";
 import { chooseRuntime } from "./runtimes.ts";
+import { prepareVolumeRecords } from "./volumes.ts";
 import { cgroupSupport, INIT_PATH } from "./spec.ts";
 
 export interface CreateOptions {
@@ -305,6 +306,7 @@ export async function createContainer(engine: Engine, o: CreateOptions): Promise
       fs.mkdirSync(engine.containers.paths.containers, { recursive: true, mode: 0o700 });
       driver.publish(staging.dir, id);
       fs.renameSync(cdir, engine.dir(id));
+      if (mounts.some((m) => m.Type === "volume")) prepareVolumeRecords(engine.containers.paths.volumes, mounts, cs);
       cs.containers[id] = record;
     });
   } catch (e) {

@@ -8,7 +8,7 @@ function bad(message: string): HoistError {
   return new HoistError("INVALID_ARGUMENT", message, { exitCode: 125 });
 }
 
-const volumeName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+export const volumeName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const propagations = new Set(["private", "rprivate", "shared", "rshared", "slave", "rslave"]);
 
 function checkDestination(type: string, dest: string): string {

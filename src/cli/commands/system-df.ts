@@ -1,7 +1,7 @@
 // hoist system df [-v]
 import type { ImageRecord } from "../../store/index.ts";
 import { repositoryOf, tagOf } from "../../store/index.ts";
-import type { CommandModule } from "../command.ts";
+import type { CommandModule, Context } from "../command.ts";
 import { printRows } from "../format.ts";
 import { familiar } from "../names.ts";
 import { openStore } from "../store.ts";
@@ -22,6 +22,27 @@ function reclaimable(reclaim: number, total: number): string {
   return total > 0 ? `${humanSize(reclaim)} (${Math.trunc((reclaim * 100) / total)}%)` : humanSize(reclaim);
 }
 
+/** Volumes: count, how many containers mount, their sizes (what prune --all could free is the unused ones'). */
+async function volumeUsage(ctx: Context): Promise<{
+  active: number;
+  size: number;
+  reclaimable: number;
+  rows: { Name: string; Links: string; Size: string }[];
+}> {
+  const { dirSize, listVolumes } = await import("../../runtime/volumes.ts");
+  const { openEngine } = await import("./container-flags.ts");
+  const engine = openEngine(ctx);
+  const u = { active: 0, size: 0, reclaimable: 0, rows: [] as { Name: string; Links: string; Size: string }[] };
+  for (const v of listVolumes(engine, engine.containers.read())) {
+    const size = dirSize(v.Mountpoint);
+    u.size += size;
+    if (v.users.length) u.active++;
+    else u.reclaimable += size;
+    u.rows.push({ Name: v.Name, Links: String(v.users.length), Size: humanSize(size) });
+  }
+  return u;
+}
+
 export const run: CommandModule["run"] = async (ctx, _args, flags) => {
   const state = openStore(ctx).state();
   const images = Object.values(state.images);
@@ -30,6 +51,7 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
   const active = images.filter((i) => cu.images.has(i.id)).length;
   const usedLayers = new Set(images.filter((i) => cu.images.has(i.id)).flatMap((i) => i.layers.map((l) => l.slice(7))));
   const inUseSize = [...usedLayers].reduce((n, l) => n + (state.layers[l]?.size ?? 0), 0);
+  const vu = await volumeUsage(ctx);
   if (flags.bool("verbose")) {
     const useCount = new Map<string, number>();
     for (const img of images) for (const l of new Set(img.layers)) useCount.set(l, (useCount.get(l) ?? 0) + 1);
@@ -68,7 +90,12 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
     );
     ctx.io.out("\nContainers space usage:\n\n");
     (await import("./container-df.ts")).printContainerUsage(ctx, cu);
-    ctx.io.out("\nLocal Volumes space usage:\n\nVOLUME NAME   LINKS     SIZE\n");
+    ctx.io.out("\nLocal Volumes space usage:\n\n");
+    printRows(ctx, "table {{.Name}}\t{{.Links}}\t{{.Size}}", vu.rows, {
+      Name: "VOLUME NAME",
+      Links: "LINKS",
+      Size: "SIZE",
+    });
     ctx.io.out("\nBuild cache usage: 0B\n\nCACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED\n");
     return;
   }
@@ -87,7 +114,13 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
       Size: humanSize(cu.size),
       Reclaimable: reclaimable(cu.reclaimable, cu.size),
     },
-    { Type: "Local Volumes", TotalCount: "0", Active: "0", Size: "0B", Reclaimable: "0B" },
+    {
+      Type: "Local Volumes",
+      TotalCount: String(vu.rows.length),
+      Active: String(vu.active),
+      Size: humanSize(vu.size),
+      Reclaimable: reclaimable(vu.reclaimable, vu.size),
+    },
     { Type: "Build Cache", TotalCount: "0", Active: "0", Size: "0B", Reclaimable: "0B" },
   ];
   printRows(

@@ -1,4 +1,5 @@
-// hoist system prune: stopped containers, unused images and the build cache (networks join with issue 7).
+// hoist system prune: stopped containers, anonymous volumes (--volumes), unused images and the build cache
+// (networks join with issue 7).
 import type { CommandModule } from "../command.ts";
 import { confirm } from "../prompt.ts";
 import { openStore } from "../store.ts";
@@ -44,10 +45,19 @@ export const run: CommandModule["run"] = async (ctx, _args, flags) => {
   const containers = await pruneContainers(openEngine(ctx), containerPruneFilter(flags.strings("filter")));
   if (containers.deleted.length)
     ctx.io.out(`Deleted Containers:\n${containers.deleted.map((d) => `${d}\n`).join("")}\n`);
+  let volumes = 0;
+  if (flags.bool("volumes")) {
+    const { pruneVolumes } = await import("../../runtime/volumes.ts");
+    const { volumePruneFilter } = await import("./volume-prune.ts");
+    const labels = flags.strings("filter").filter((f) => /^label!?=/.test(f));
+    const v = await pruneVolumes(openEngine(ctx), { all: false, filter: volumePruneFilter(labels).filter });
+    if (v.deleted.length) ctx.io.out(`Deleted Volumes:\n${v.deleted.map((d) => `${d}\n`).join("")}\n`);
+    volumes = v.reclaimed;
+  }
   const r = await pruneWithFilters(ctx, all, flags.strings("filter"));
   printPruned(ctx, r);
   const { BuildCache } = await import("../../build/index.ts");
   const cache = await new BuildCache(openStore(ctx)).prune({});
   if (cache.bytes > 0) ctx.io.out(`Deleted build cache objects: ${humanSize(cache.bytes)}\n\n`);
-  ctx.io.out(`Total reclaimed space: ${humanSize(r.reclaimed + containers.reclaimed + cache.bytes)}\n`);
+  ctx.io.out(`Total reclaimed space: ${humanSize(r.reclaimed + containers.reclaimed + volumes + cache.bytes)}\n`);
 };
