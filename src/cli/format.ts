@@ -2,9 +2,13 @@
 import { formatList, marshalJSON, render } from "../template/index.ts";
 import type { Context } from "./command.ts";
 
-/** Print rows with a `table …` or plain template; `header` names each field's column title. */
+/** Print rows with a `table …` or plain template; `header` names each field's column title. `{{json .}}` of a
+ * row gives its fields with sorted keys, as docker's list formatters marshal a map of them. */
 export function printRows(ctx: Context, format: string, rows: readonly object[], header: Record<string, string>): void {
-  ctx.io.out(formatList(format, rows, { header }));
+  const asMaps = rows.map((r) =>
+    Object.defineProperty({ ...r }, "toJSON", { value: () => new Map(Object.entries(r)), enumerable: false }),
+  );
+  ctx.io.out(formatList(format, asMaps, { header }));
 }
 
 /** Render a template once per item, one line each (inspect -f). */

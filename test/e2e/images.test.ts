@@ -67,6 +67,13 @@ test("importing a tarball the store holds again reuses its layer, plain or gzip,
   }
 });
 
+test("images --format '{{json .}}': the row's fields with sorted keys, as docker marshals them", () => {
+  const line = ok(root, ["images", "--format", "{{json .}}", "busybox"]).trim();
+  const keys = Object.keys(JSON.parse(line) as object);
+  assert.deepEqual(keys, [...keys].sort());
+  assert.ok(keys.includes("Repository") && keys.includes("ID"), line);
+});
+
 test("images lists REPOSITORY TAG IMAGE ID CREATED SIZE like docker", () => {
   const out = ok(root, ["images"]).split("\n");
   assert.match(out[0] ?? "", /^REPOSITORY\s{3,}TAG\s{3,}IMAGE ID\s{3,}CREATED\s{3,}SIZE$/);
