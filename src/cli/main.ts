@@ -82,6 +82,8 @@ const commands: Record<string, Loader> = {
   "container ps": () => import("./commands/ps.ts"),
   logs: () => import("./commands/logs.ts"),
   "container logs": () => import("./commands/logs.ts"),
+  attach: () => import("./commands/attach.ts"),
+  "container attach": () => import("./commands/attach.ts"),
   exec: () => import("./commands/exec.ts"),
   "container exec": () => import("./commands/exec.ts"),
   top: () => import("./commands/top.ts"),
@@ -161,6 +163,7 @@ Container Commands:
   restart     Restart one or more containers
   kill        Kill one or more running containers
   rm          Remove one or more containers
+  attach      Attach local standard input, output, and error streams to a running container
   logs        Fetch the logs of a container
   wait        Block until one or more containers stop, then print their exit codes
   pause       Pause all processes within one or more containers

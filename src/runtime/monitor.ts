@@ -1,8 +1,9 @@
 // The monitor: runs one container from start to exit, like podman's conmon. The foreground CLI is the monitor
 // of an attached container (no extra process); a detached container gets its own small monitor process
 // (monitor-main.ts). The monitor holds the container's lock, becomes the subreaper of the container's init
-// (`runtime run --detach` exits, the init is re-parented to us), holds its stdio, writes its log, and records its
-// exit code and time before cleaning up (runtime delete, unmount, network teardown, --rm).
+// (`runtime run --detach` exits, the init is re-parented to us), holds its stdio (detached: served to `hoist
+// attach` clients through an attach socket, attach-server.ts), writes its log, and records its exit code and
+// time before cleaning up (runtime delete, unmount, network teardown, --rm).
 import fs from "node:fs";
 import net from "node:net";
 import type { ChildProcess, StdioOptions } from "node:child_process";
@@ -20,6 +21,7 @@ import { freshLog, readLogError, runtimeDelete, runtimeStart, spawnRun, type Oci
 import { cleanupRun, finishContainer } from "./finish.ts";
 import type * as PtyModuleNs from "./pty.ts";
 import type { ConsoleSocket, PtyRelay, TerminalSide } from "./pty.ts";
+import type { AttachServer } from "./attach-server.ts";
 
 type PtyModule = typeof PtyModuleNs;
 import { resolveInRoot } from "./rootfs-path.ts";
@@ -192,6 +194,7 @@ export async function runContainer(
   let rt: OciRuntime | undefined;
   let started = false;
   let networkReady: Promise<void> | undefined;
+  let attachServer: AttachServer | undefined;
   try {
     native().setSubreaper();
     rt = engine.runtime(c);
@@ -271,6 +274,8 @@ export async function runContainer(
       };
     });
     trace("recorded running");
+    // A detached container: `hoist attach` clients connect to its monitor.
+    if (!o.attach) attachServer = await io.openAttach(dir).catch(() => undefined);
     io.flush();
     o.onStarted?.(pid);
     const code = exitCodeOf(await exited);
@@ -279,6 +284,7 @@ export async function runContainer(
     trace("output drained");
     await finishContainer(engine, c, rt, { exitCode: code });
     trace("finished");
+    await attachServer?.finish(code);
     return code;
   } catch (e) {
     if (!started) {
@@ -301,6 +307,7 @@ export async function runContainer(
     }
     throw e;
   } finally {
+    attachServer?.close();
     unlock(lockFd);
   }
 }
@@ -321,6 +328,7 @@ class ContainerIo {
    * process exits, long before the container is done with it). */
   private stdinPipe: [number, number] | undefined;
   private input: net.Socket | undefined;
+  private server: AttachServer | undefined;
 
   /** `pty` (the terminal module, loaded only for -t). */
   constructor(c: ContainerRecord, log: LogWriter, attach: AttachIo | undefined, pty: PtyModule | undefined) {
@@ -352,6 +360,24 @@ class ContainerIo {
     }
   }
 
+  /** The attach socket of a detached container: clients get its output, and send its stdin (-i) and window
+   * sizes (-t). */
+  async openAttach(dir: string): Promise<AttachServer> {
+    const { AttachServer } = await import("./attach-server.ts");
+    const stdin = this.c.Config.OpenStdin
+      ? (data: Buffer): void => {
+          if (this.relay) this.relay.write(data);
+          else this.input?.write(data);
+        }
+      : undefined;
+    const resize = this.c.Config.Tty ? (rows: number, cols: number): void => this.relay?.resize(rows, cols) : undefined;
+    this.server = await AttachServer.open(dir, this.c.Id, {
+      ...(stdin ? { stdin } : {}),
+      ...(resize ? { resize } : {}),
+    });
+    return this.server;
+  }
+
   /** After a successful `runtime run --detach`: take the pty master it sent. */
   async acceptConsole(): Promise<boolean> {
     if (!this.console) return true;
@@ -376,6 +402,7 @@ class ContainerIo {
       return;
     }
     this.log.write(name, chunk);
+    this.server?.output(name, chunk);
     if (!target || this.dropped) return;
     if (!target.write(chunk) && source) {
       source.pause();
@@ -385,10 +412,10 @@ class ContainerIo {
 
   /** The process runs: pass on what arrived while starting. */
   flush(): void {
-    if (this.attach?.stdin && this.stdinPipe) {
+    if (this.stdinPipe && (this.attach?.stdin || this.server)) {
       this.input = new net.Socket({ fd: this.stdinPipe[1], readable: false, writable: true });
       this.input.on("error", () => {}); // the container closed its stdin
-      this.attach.stdin.pipe(this.input);
+      this.attach?.stdin?.pipe(this.input);
     }
     const held = this.held ?? [];
     this.held = undefined;

@@ -53,7 +53,7 @@ export class PtyRelay {
   readonly ended: Promise<void>;
   private master: number | undefined;
   private readonly input: tty.ReadStream;
-  private readonly output: tty.WriteStream | undefined;
+  private output: tty.WriteStream | undefined;
   private readonly stdin: NodeJS.ReadableStream | undefined;
   private readonly onStdin = (d: Buffer): void => void this.output?.write(d);
 
@@ -76,12 +76,28 @@ export class PtyRelay {
       input.once("close", () => resolve());
     });
     if (side.stdin) {
-      const out = new tty.WriteStream(native().dup(master));
-      out.on("error", () => {});
-      this.output = out;
+      this.openOutput(master);
       this.stdin = side.stdin;
       side.stdin.on("data", this.onStdin);
     }
+  }
+
+  private openOutput(master: number): tty.WriteStream {
+    const out = new tty.WriteStream(native().dup(master));
+    out.on("error", () => {});
+    this.output = out;
+    return out;
+  }
+
+  /** Keystrokes from elsewhere (an attach client of a detached container). */
+  write(data: Buffer): void {
+    if (this.master === undefined) return;
+    (this.output ?? this.openOutput(this.master)).write(data);
+  }
+
+  /** A new window size from elsewhere (an attach client). */
+  resize(rows: number, cols: number): void {
+    if (this.master !== undefined) native().setWinsize(this.master, rows, cols);
   }
 
   close(): void {
