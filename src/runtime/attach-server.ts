@@ -32,7 +32,8 @@ export class AttachServer {
 
   private constructor(address: string, target: AttachTarget) {
     this.address = address;
-    this.server = net.createServer((socket) => this.accept(socket, target));
+    // Half-open: a client whose stdin ended (it shut down its side) still gets the output and the exit code.
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket, target));
     this.server.on("error", () => {});
   }
 
