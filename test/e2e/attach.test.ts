@@ -113,14 +113,21 @@ test(
 );
 
 test("attach sends stdin to a -i container; several clients at once", { skip }, async () => {
-  ok(root, ["run", "-di", "--name", "reader", "busybox", "sh", "-c", "read x; echo got:$x; exit 0"]);
-  const watcher = attach(["--no-stdin", "reader"]);
+  // The container ticks until its stdin has a line, so the watcher can tell it is attached before the line is sent.
+  const script = "while ! read -t 1 x; do echo tick; done; echo got:$x; exit 0";
+  ok(root, ["run", "-di", "--name", "reader", "busybox", "sh", "-c", script]);
+  let attached: () => void = () => {};
+  const ticking = new Promise<void>((resolve) => (attached = resolve));
+  const watcher = attach(["--no-stdin", "reader"], (out) => {
+    if (out.includes("tick\n")) attached();
+  });
+  await ticking;
   const r = await attach(["reader"], undefined, "hello\n");
   assert.equal(r.code, 0, r.err);
-  assert.equal(r.out, "got:hello\n");
+  assert.match(r.out, /^(tick\n)*got:hello\n$/);
   const w = await watcher;
   assert.equal(w.code, 0, w.err);
-  assert.equal(w.out, "got:hello\n");
+  assert.match(w.out, /^(tick\n)+got:hello\n$/);
   ok(root, ["rm", "reader"]);
 });
 
