@@ -12,9 +12,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cleanup, hoistBin, median, podmanArgs, repo, scratch, sh } from "./harness.ts";
-import { addNetworkList, delNetworkList, type ConfList } from "../src/network/cni.ts";
-import { confList } from "../src/network/bridge.ts";
-import { getNetwork } from "../src/network/networks.ts";
+import { addNetworkList, confList, delNetworkList, getNetwork, type ConfList } from "../src/network/index.ts";
 
 const argv = process.argv.slice(2);
 const runsAt = argv.indexOf("--runs");

@@ -33,9 +33,15 @@ export interface Attachment {
   runtimeConfig?: Record<string, unknown>;
 }
 
+/** The first directory holding every plugin named. */
+function pluginDir(types: string[]): string | undefined {
+  return CNI_DIRS.find((d) => types.every((t) => existsSync(`${d}/${t}`)));
+}
+
 /** The first directory holding every plugin named, or an error that says which package to install. */
 export function findPluginDir(types: string[]): string {
-  for (const d of CNI_DIRS) if (types.every((t) => existsSync(`${d}/${t}`))) return d;
+  const dir = pluginDir(types);
+  if (dir) return dir;
   throw new HoistError(
     "UNSUPPORTED",
     `CNI plugins (${types.join(", ")}) not found: install the containernetworking-plugins package`,
@@ -48,7 +54,7 @@ export const BRIDGE_PLUGINS = ["bridge", "host-local", "portmap", "firewall", "l
 
 /** One line naming the package when the bridge network's plugins are missing: "`what` needs …`hint`". */
 export function requireBridgePlugins(what: string, o: { hint?: string; exitCode?: number } = {}): void {
-  if (CNI_DIRS.some((d) => BRIDGE_PLUGINS.every((t) => existsSync(`${d}/${t}`)))) return;
+  if (pluginDir(BRIDGE_PLUGINS)) return;
   const msg = `${what} needs the CNI plugins: install the containernetworking-plugins package${o.hint ?? ""}`;
   throw new HoistError("UNSUPPORTED", msg, { exitCode: o.exitCode ?? 125 });
 }

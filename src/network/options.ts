@@ -116,13 +116,18 @@ export function resolvConfWith(base: string, s: DnsSettings): string {
   return out;
 }
 
+/** A file of the host's (/etc/hosts, /etc/resolv.conf), or `fallback` when it cannot be read. */
+export function hostFile(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return fallback;
+  }
+}
+
 /** The host's /etc/resolv.conf (Google's public resolvers when there is none). */
 export function hostResolvConf(): string {
-  try {
-    return readFileSync("/etc/resolv.conf", "utf8");
-  } catch {
-    return "nameserver 8.8.8.8\nnameserver 8.8.4.4\n";
-  }
+  return hostFile("/etc/resolv.conf", "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
 }
 
 /** The host's resolvers, loopback ones dropped (they mean nothing inside another namespace), as docker does;

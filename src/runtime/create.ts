@@ -22,7 +22,7 @@ import type { Engine } from "./engine.ts";
 import { DEFAULT_PATH, hasEnv, mergeEnv } from "./env.ts";
 import { checkDuplicateMounts } from "./mount-specs.ts";
 import { randomName, validateName } from "./names.ts";
-import { checkAliases } from "../network/options.ts";
+import { checkAliases } from "../network/index.ts";
 import { defaultHostname, validateNetworkMode } from "./network.ts";
 import { chooseRuntime } from "./runtimes.ts";
 import { prepareVolumeRecords } from "./volumes.ts";

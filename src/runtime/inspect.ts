@@ -1,5 +1,5 @@
 // docker's `container inspect` JSON for a container record.
-import { containerStates, readNetworkState, type NetworkState } from "../network/state.ts";
+import { containerStates, readNetworkState, type NetworkState } from "../network/index.ts";
 import { join } from "node:path";
 import type { ContainerRecord } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";

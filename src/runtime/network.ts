@@ -3,12 +3,19 @@
 // bridge networking exists it shares the host's network namespace, with the container's own hostname).
 // A bridge/CNI implementation plugs in here: prepare() makes and configures a namespace before the runtime
 // creates the container (returning its path), teardown() releases it on exit and on rm.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { hostname as hostHostname } from "node:os";
 import { join } from "node:path";
-import { findNetwork } from "../network/networks.ts";
-import { requireBridgePlugins } from "../network/cni.ts";
-import { bridgeResolvConf, extraHostLines, hostAddress, hostResolvConf, resolvConfWith } from "../network/options.ts";
+import {
+  bridgeResolvConf,
+  extraHostLines,
+  findNetwork,
+  hostAddress,
+  hostFile,
+  hostResolvConf as resolvConf,
+  requireBridgePlugins,
+  resolvConfWith,
+} from "../network/index.ts";
 import { HoistError } from "../errors.ts";
 import type { ContainerRecord } from "../store/containers.ts";
 
@@ -57,16 +64,6 @@ const localhostLines = [
   "ff02::1\tip6-allnodes",
   "ff02::2\tip6-allrouters",
 ];
-
-function hostFile(path: string, fallback: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return fallback;
-  }
-}
-
-const resolvConf = hostResolvConf;
 
 /** The resolv.conf `base` becomes with the container's --dns, --dns-search and --dns-option. */
 function withDns(c: ContainerRecord, base: string): string {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { HoistError } from "../errors.ts";
 import { randomHex } from "../random.ts";
 import { writeFileAtomic } from "../store/atomic.ts";
+import { treeSize } from "../store/index.ts";
 import type { ContainersState, MountPoint } from "../store/containers.ts";
 import type { Engine } from "./engine.ts";
 import { volumeName } from "./mount-specs.ts";
@@ -188,38 +189,6 @@ export function prepareVolumeRecords(volumesRoot: string, mounts: readonly Mount
   }
 }
 
-/** Bytes in a directory tree (regular files and symlinks, each inode once). */
-export function dirSize(path: string): number {
-  let total = 0;
-  const seen = new Set<string>();
-  const walk = (p: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(p, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const full = join(p, e.name);
-      if (e.isDirectory()) {
-        walk(full);
-        continue;
-      }
-      try {
-        const st = fs.lstatSync(full);
-        const key = `${st.dev}:${st.ino}`;
-        if (st.nlink > 1 && seen.has(key)) continue;
-        seen.add(key);
-        total += st.size;
-      } catch {
-        /* gone meanwhile */
-      }
-    }
-  };
-  walk(path);
-  return total;
-}
-
 export interface RemoveResult {
   removed: string[];
   errors: string[];
@@ -276,7 +245,7 @@ export async function pruneVolumes(
       const r: PruneVolumesResult = { deleted: [], reclaimed: 0 };
       for (const v of listVolumes(engine, cs)) {
         if (v.users.length || (!o.all && !v.anonymous) || (o.filter && !o.filter(v))) continue;
-        r.reclaimed += dirSize(v.Mountpoint);
+        r.reclaimed += treeSize(v.Mountpoint);
         retire(engine, staging.dir, v.Name);
         r.deleted.push(v.Name);
       }

@@ -39,3 +39,4 @@ export type {
   PortBinding,
 } from "./containers.ts";
 export type { Change, ContainerLayerDriver, DriverName, View } from "./driver.ts";
+export { treeSize } from "./driver.ts";

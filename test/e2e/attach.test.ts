@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
-import { busyboxTar, have, hoist, hoistBin, ok, removeDir, tempDir } from "./helpers.ts";
+import { busyboxTar, have, hoist, hoistBin, ok, removeDir, tempDir, removeAllContainers } from "./helpers.ts";
 
 const runc = have("runc");
 const skip = runc ? false : "runc is not installed (scripts/setup installs it)";
@@ -23,8 +23,7 @@ before(() => {
 
 after(() => {
   if (!runc) return;
-  const ids = hoist(root, ["ps", "-aq"]).stdout.trim().split("\n").filter(Boolean);
-  if (ids.length) hoist(root, ["rm", "-f", ...ids]);
+  removeAllContainers(root);
   removeDir(dir);
 });
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { busyboxTar, have, hoist, ok, removeDir, tempDir } from "./helpers.ts";
+import { busyboxTar, have, hoist, ok, removeDir, tempDir, removeAllContainers } from "./helpers.ts";
 
 const skip = have("runc") ? false : "runc is not installed (scripts/setup installs it)";
 const podmanSkip = skip || (have("podman") ? false : "podman is not installed");
@@ -51,8 +51,7 @@ before(() => {
 after(() => {
   if (skip) return;
   for (const root of ["overlay-root", "vfs-root"].map((r) => join(dir, r))) {
-    const ids = hoist(root, ["ps", "-aq"]).stdout.trim().split("\n").filter(Boolean);
-    if (ids.length) hoist(root, ["rm", "-f", ...ids]);
+    removeAllContainers(root);
   }
   const mounts = readFileSync("/proc/self/mountinfo", "utf8")
     .split("\n")

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { busyboxTar, have, hoist, hoistBin, ok, removeDir, tempDir } from "./helpers.ts";
+import { busyboxTar, have, hoist, hoistBin, ok, removeDir, tempDir, removeAllContainers } from "./helpers.ts";
 
 const runc = have("runc");
 const skip = runc ? false : "runc is not installed (scripts/setup installs it)";
@@ -35,8 +35,7 @@ before(() => {
 
 after(() => {
   if (!runc) return;
-  const ids = hoist(root, ["ps", "-aq"]).stdout.trim().split("\n").filter(Boolean);
-  if (ids.length) hoist(root, ["rm", "-f", ...ids]);
+  removeAllContainers(root);
   const left = mountsUnder(root);
   removeDir(dir);
   assert.deepEqual(left, [], "no mounts left under the store root");

@@ -62,3 +62,9 @@ export function busyboxTar(): string {
 export function have(bin: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${bin}`]).status === 0;
 }
+
+/** Remove every container of a test's store (its after() hook), running or not. */
+export function removeAllContainers(root: string): void {
+  const ids = hoist(root, ["ps", "-aq", "--no-trunc"]).stdout.trim().split("\n").filter(Boolean);
+  if (ids.length) hoist(root, ["rm", "-f", ...ids]);
+}

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSy
 import { createServer, type Server } from "node:http";
 import net from "node:net";
 import { join } from "node:path";
-import { busyboxTar, have, hoist, hoistAsync, ok, removeDir, tempDir } from "./helpers.ts";
+import { busyboxTar, have, hoist, hoistAsync, ok, removeDir, tempDir, removeAllContainers } from "./helpers.ts";
 
 const cni = existsSync("/usr/lib/cni/bridge") || existsSync("/opt/cni/bin/bridge");
 const skip =
@@ -96,8 +96,7 @@ before(() => {
 
 after(() => {
   if (skip) return;
-  const ids = hoist(root, ["ps", "-aq", "--no-trunc"]).stdout.trim().split("\n").filter(Boolean);
-  if (ids.length) hoist(root, ["rm", "-f", ...ids]);
+  removeAllContainers(root);
   removeDir(dir);
 });
 

@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { busyboxTar, have, hoist, ok, removeDir, tempDir } from "./helpers.ts";
+import { busyboxTar, have, hoist, ok, removeDir, tempDir, removeAllContainers } from "./helpers.ts";
 
 const skip = have("runc") && process.getuid?.() === 0 ? false : "needs root and runc (scripts/setup installs it)";
 let dir = "";
@@ -17,8 +17,7 @@ before(() => {
 
 after(() => {
   if (skip) return;
-  const ids = hoist(root, ["ps", "-aq"]).stdout.trim().split("\n").filter(Boolean);
-  if (ids.length) hoist(root, ["rm", "-f", ...ids]);
+  removeAllContainers(root);
   removeDir(dir);
 });
 

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { busyboxTar, have, hoist, ok, removeDir, tempDir } from "./helpers.ts";
+import { busyboxTar, have, hoist, ok, removeDir, tempDir, removeAllContainers } from "./helpers.ts";
 
 const skip =
   process.getuid?.() !== 0 ? "needs root" : have("runc") ? false : "runc is not installed (scripts/setup installs it)";
@@ -28,8 +28,7 @@ before(() => {
 
 after(() => {
   if (skip) return;
-  const ids = hoist(root, ["ps", "-aq"]).stdout.trim().split("\n").filter(Boolean);
-  if (ids.length) hoist(root, ["rm", "-f", ...ids]);
+  removeAllContainers(root);
   removeDir(dir);
 });
 

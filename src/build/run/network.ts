@@ -1,12 +1,9 @@
 // The network of a RUN step: the host's, none (a new namespace with only loopback), or a bridge network
 // (hoist's default `bridge`, or a user-defined one) through the CNI plugins as containers get it: the step is
 // attached under its own ID before the runtime starts and always detached afterwards (see RuncRunner).
-import fs from "node:fs";
 import { hostname as hostHostname } from "node:os";
 import { HoistError } from "../../errors.ts";
-import { requireBridgePlugins } from "../../network/cni.ts";
-import { bridgeResolvConf } from "../../network/options.ts";
-import { findNetwork } from "../../network/networks.ts";
+import { bridgeResolvConf, findNetwork, hostFile, hostResolvConf, requireBridgePlugins } from "../../network/index.ts";
 
 /** What the build (`--network`) and each RUN (`--network=default|none|host`) ask for. */
 export type StepNetwork = "host" | "none" | { bridge: string };
@@ -40,14 +37,6 @@ export interface StepNetworkSetup {
 
 const LOCALHOST = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
 
-function read(path: string, fallback: string): string {
-  try {
-    return fs.readFileSync(path, "utf8");
-  } catch {
-    return fallback;
-  }
-}
-
 /** Set up the step's network; `attachId` names the attachment (netns, CNI container ID, lease, rules). */
 export async function openStepNetwork(
   net: StepNetwork,
@@ -55,10 +44,10 @@ export async function openStepNetwork(
   requestedHostname: string,
 ): Promise<StepNetworkSetup> {
   const nothing = async (): Promise<void> => {};
-  const resolvConf = read("/etc/resolv.conf", "nameserver 8.8.8.8\n");
+  const resolvConf = hostResolvConf();
   if (net === "host") {
     return {
-      hosts: read("/etc/hosts", LOCALHOST),
+      hosts: hostFile("/etc/hosts", LOCALHOST),
       resolvConf,
       hostname: requestedHostname || hostHostname(),
       release: nothing,

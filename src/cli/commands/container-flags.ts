@@ -2,7 +2,7 @@
 // and the image lookup with --pull (docker's "Unable to find image … locally").
 import { availableParallelism } from "node:os";
 import { HoistError, UsageError } from "../../errors.ts";
-import { parseExtraHost, validateDns, validateDnsSearch } from "../../network/options.ts";
+import { parseExtraHost, validateDns, validateDnsSearch } from "../../network/index.ts";
 import { familiarString, parseNormalizedNamed, toString } from "../../ref/index.ts";
 import { Engine } from "../../runtime/engine.ts";
 import type { CreateOptions } from "../../runtime/create.ts";

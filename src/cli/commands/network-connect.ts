@@ -1,7 +1,6 @@
 // hoist network connect NETWORK CONTAINER: a running container joins another bridge network (as ethN).
 import { HoistError } from "../../errors.ts";
-import { connectBridge, findNetwork } from "../../network/index.ts";
-import { checkAliases } from "../../network/options.ts";
+import { connectBridge, findNetwork, checkAliases } from "../../network/index.ts";
 import { findActive } from "../../runtime/lifecycle.ts";
 import type { CommandModule } from "../command.ts";
 import { openEngine } from "./container-flags.ts";

@@ -1,5 +1,5 @@
 // hoist network create [--subnet CIDR] [--gateway IP] [--internal] [-d bridge] [--label K=V] NAME
-import { createNetwork } from "../../network/admin.ts";
+import { createNetwork } from "../../network/index.ts";
 import type { CommandModule } from "../command.ts";
 
 export const spec: CommandModule["spec"] = {

@@ -1,5 +1,5 @@
 // hoist network inspect [-f FORMAT] NETWORK...
-import { allNetworks, inspectNetwork } from "../../network/admin.ts";
+import { allNetworks, inspectNetwork } from "../../network/index.ts";
 import { HoistError } from "../../errors.ts";
 import type { CommandModule } from "../command.ts";
 import { goJson, renderEach } from "../format.ts";

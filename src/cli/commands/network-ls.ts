@@ -1,5 +1,5 @@
 // hoist network ls [-q] [--format]: NETWORK ID  NAME  DRIVER  SCOPE
-import { allNetworks } from "../../network/admin.ts";
+import { allNetworks } from "../../network/index.ts";
 import type { CommandModule } from "../command.ts";
 import { printRows } from "../format.ts";
 

@@ -1,7 +1,5 @@
 // hoist network prune [-f]: remove every user-defined network no container is attached to.
-import { deleteNetwork, inUse, listNetworks } from "../../network/admin.ts";
-import { sweepIsolationRules } from "../../network/networks.ts";
-import { sweepOrphans } from "../../network/sweep.ts";
+import { deleteNetwork, inUse, listNetworks, sweepIsolationRules, sweepOrphans } from "../../network/index.ts";
 import { isActive } from "../../runtime/lifecycle.ts";
 import type { CommandModule } from "../command.ts";
 import { confirm } from "../prompt.ts";

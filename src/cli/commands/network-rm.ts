@@ -1,5 +1,5 @@
 // hoist network rm NETWORK...: refused while containers are attached (or, in this store, set to use it).
-import { deleteNetwork, findNetwork } from "../../network/admin.ts";
+import { deleteNetwork, findNetwork } from "../../network/index.ts";
 import { isHoistError } from "../../errors.ts";
 import { isActive } from "../../runtime/lifecycle.ts";
 import type { CommandModule } from "../command.ts";

@@ -1,6 +1,6 @@
 // hoist port / container port CONTAINER [PRIVATE_PORT[/PROTO]]
 import { HoistError } from "../../errors.ts";
-import { readNetworkState } from "../../network/state.ts";
+import { readNetworkState } from "../../network/index.ts";
 import { findActive } from "../../runtime/lifecycle.ts";
 import type { CommandModule } from "../command.ts";
 import { openEngine } from "./container-flags.ts";

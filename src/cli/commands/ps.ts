@@ -2,7 +2,7 @@
 import { HoistError } from "../../errors.ts";
 import { familiarString, parseNormalizedNamed } from "../../ref/index.ts";
 import { isActive, refresh } from "../../runtime/lifecycle.ts";
-import { readNetworkState } from "../../network/state.ts";
+import { readNetworkState } from "../../network/index.ts";
 import { findImage, type ContainerRecord, type StoreState } from "../../store/index.ts";
 import type { CommandModule } from "../command.ts";
 import { parseUntil, goTime } from "../filters.ts";

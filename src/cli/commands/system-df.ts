@@ -29,12 +29,13 @@ async function volumeUsage(ctx: Context): Promise<{
   reclaimable: number;
   rows: { Name: string; Links: string; Size: string }[];
 }> {
-  const { dirSize, listVolumes } = await import("../../runtime/volumes.ts");
+  const { listVolumes } = await import("../../runtime/volumes.ts");
+  const { treeSize } = await import("../../store/index.ts");
   const { openEngine } = await import("./container-flags.ts");
   const engine = openEngine(ctx);
   const u = { active: 0, size: 0, reclaimable: 0, rows: [] as { Name: string; Links: string; Size: string }[] };
   for (const v of listVolumes(engine, engine.containers.read())) {
-    const size = dirSize(v.Mountpoint);
+    const size = treeSize(v.Mountpoint);
     u.size += size;
     if (v.users.length) u.active++;
     else u.reclaimable += size;
